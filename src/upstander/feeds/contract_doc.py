@@ -1,0 +1,89 @@
+"""Render the data contract as Markdown, so docs/data-contract.md can never drift from the code."""
+
+from __future__ import annotations
+
+from upstander.feeds.contract import FEEDS, Feed, Field
+
+_TYPE_WORDS = {
+    "string": "text",
+    "int": "whole number",
+    "float": "number",
+    "date": "date `YYYY-MM-DD`",
+    "timestamp": "timestamp, ISO 8601 with offset",
+    "phone": "phone number → E.164",
+    "contact": "phone (→ E.164) or email",
+    "list": "list, `;`-separated in CSV",
+    "phones": "phone numbers, `;`-separated → E.164",
+    "emails": "email addresses, `;`-separated",
+}
+
+
+def _rule(f: Field) -> str:
+    parts = ["**required**" if f.required else "optional"]
+    if f.allowed:
+        parts.append("one of " + ", ".join(f"`{a}`" for a in f.allowed))
+    if f.minimum is not None or f.maximum is not None:
+        parts.append(f"between {f.minimum:g} and {f.maximum:g}")
+    if f.references:
+        parts.append(f"must name a known `{f.references}`")
+    return "; ".join(parts)
+
+
+def _feed_section(feed: Feed) -> str:
+    lines = [f"## `{feed.name}`", "", feed.description, ""]
+    kind = (
+        "Entity feed: a later delivery of the same key replaces the earlier version."
+        if feed.kind == "entity"
+        else f"Event feed: append-only, partitioned in the lake by the UTC day of `{feed.partition_by}`."
+    )
+    lines += [f"- {kind}", f"- Unique key: {', '.join(f'`{k}`' for k in feed.key)}."]
+    for earlier, later in feed.in_order:
+        lines.append(f"- `{later}` may not be before `{earlier}`.")
+    if feed.max_span_hours:
+        start, end, hours = feed.max_span_hours
+        lines.append(f"- `{end}` is at most {hours:g} hours after `{start}`.")
+    for lat, lon in feed.coordinates:
+        lines.append(f"- `{lat}`/`{lon}` must be plausible: inside UPSTANDER_BBOX and not 0,0.")
+    lines += [f"- {note}" for note in feed.notes]
+    lines += ["", "| field | type | rule | what it is for | example |", "|---|---|---|---|---|"]
+    for f in feed.fields:
+        example = f"`{f.example}`" if f.example else "(empty)"
+        lines.append(f"| `{f.name}` | {_TYPE_WORDS[f.type]} | {_rule(f)} | {f.description} | {example} |")
+    lines += ["", "Example row (CSV):", "", "```csv", ",".join(feed.field_names)]
+    lines += [",".join(_csv_cell(f.example) for f in feed.fields), "```", ""]
+    return "\n".join(lines)
+
+
+def _csv_cell(text: str) -> str:
+    return f'"{text}"' if "," in text else text
+
+
+HEADER = """# The force data contract
+
+Generated from `src/upstander/feeds/contract.py` by `upstander contract`; do not edit by hand.
+
+A force maps its own exports to these feeds. A delivery is a directory holding, for each feed,
+`<feed>.csv`, `<feed>.parquet`, or a folder `<feed>/` of CSV or Parquet parts at any depth. CSV files
+are UTF-8 with a header row; column names are matched without regard to case. Empty cells are
+missing values. Other files in the directory are listed as ignored.
+
+Rules that apply to every feed:
+- Required fields must be present and not empty; values must have the field's type.
+- Values from a fixed list are matched without regard to case and stored in the spelling shown.
+- Timestamps carry a UTC offset (`2026-03-01T21:14:00+00:00` or `...Z`); a timestamp without one
+  is refused, because a local time is ambiguous across the clock change. They are stored in UTC.
+- Phone numbers are normalised to E.164 (`07700 900123` → `+447700900123`, the national prefix
+  taken from UPSTANDER_COUNTRY_CODE); a number that cannot be is refused.
+- A key may appear once in a delivery; references must name a record already loaded or in the
+  same delivery.
+
+A row that breaks a rule is quarantined with its file, row number (1 = the first row after the
+header), field and reason, and the rest of the delivery still loads. A file that cannot be read as a
+whole (wrong columns, not the format it claims) is rejected with one message naming it.
+
+"""
+
+
+def render_markdown() -> str:
+    index = "\n".join(f"- [`{f.name}`](#{f.name}): {f.description}" for f in FEEDS)
+    return HEADER + "Feeds, in loading order:\n\n" + index + "\n\n" + "\n".join(_feed_section(f) for f in FEEDS)

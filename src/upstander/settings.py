@@ -1,0 +1,65 @@
+"""Every setting Upstander reads, declared once with its help text.
+
+Settings come from the environment. The README's settings table is checked against this list by a
+test, so a setting cannot be added without being documented.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    parts = [float(p) for p in text.split(",")]
+    if len(parts) != 4 or not (parts[0] < parts[2] and parts[1] < parts[3]):
+        raise ValueError(f"UPSTANDER_BBOX must be 'min_lat,min_lon,max_lat,max_lon', got {text!r}")
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("UPSTANDER_HOME", str(Path.home() / ".upstander"),
+            "Directory holding all state: the lake, databases, keys and reports.", lambda s: Path(s).expanduser()),
+    Setting("UPSTANDER_MEMORY_LIMIT", "4GB",
+            "Most memory DuckDB may use before it spills to disk under UPSTANDER_HOME."),
+    Setting("UPSTANDER_THREADS", str(os.cpu_count() or 1), "Threads DuckDB may use.", _positive_int),
+    Setting("UPSTANDER_COUNTRY_CODE", "44",
+            "Calling code assumed for phone numbers written in national form (07700 900123)."),
+    Setting("UPSTANDER_BBOX", "49.8,-8.7,60.9,1.8",
+            "Plausible coordinates, as min_lat,min_lon,max_lat,max_lon; the default is the UK and its waters.", _bbox),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> Any:
+    """The parsed value of a setting: the environment's if set and not empty, else the default."""
+    setting = _BY_NAME[name]
+    raw = os.environ.get(name) or setting.default
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise ValueError(f"setting {name}={raw!r} is not valid: {exc}") from None
+
+
+def home() -> Path:
+    path: Path = get("UPSTANDER_HOME")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
