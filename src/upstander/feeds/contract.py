@@ -248,16 +248,16 @@ DUTIES = Feed(
     (
         F("duty_id", "string", "Duty record identifier.", "D20260301-004211", True),
         F("staff_id", "string", "Who was on duty.", "S004211", True, references="staff.staff_id"),
-        F("start", "timestamp", "Start of the duty.", "2026-03-01T07:00:00+00:00", True),
-        F("end", "timestamp", "End of the duty.", "2026-03-01T17:00:00+00:00", True),
+        F("starts_at", "timestamp", "Start of the duty.", "2026-03-01T07:00:00+00:00", True),
+        F("ends_at", "timestamp", "End of the duty.", "2026-03-01T17:00:00+00:00", True),
         F("duty_type", "string", "What the duty was.", "patrol", True, allowed=DUTY_TYPES),
         F("area", "string", "Area or custody suite the person was assigned to.", "N2"),
         F("call_sign", "string", "Radio call sign for the duty.", "NR21"),
         F("vehicle_id", "string", "Vehicle the person was crewing; links to positions.", "VH-0113"),
     ),
-    partition_by="start",
-    in_order=(("start", "end"),),
-    max_span_hours=("start", "end", 24.0),
+    partition_by="starts_at",
+    in_order=(("starts_at", "ends_at"),),
+    max_span_hours=("starts_at", "ends_at", 24.0),
 )
 
 INCIDENTS = Feed(
@@ -288,16 +288,16 @@ INCIDENT_STAFF = Feed(
     "incident_staff",
     "Who took the call, dispatched, attended, owned, investigated or supervised each incident, and when.",
     "event",
-    ("incident_id", "staff_id", "involvement", "start"),
+    ("incident_id", "staff_id", "involvement", "started_at"),
     (
         F("incident_id", "string", "The incident.", "I2026-0301-0042", True, references="incidents.incident_id"),
         F("staff_id", "string", "The member of staff.", "S004211", True, references="staff.staff_id"),
         F("involvement", "string", "How they were involved.", "attending", True, allowed=INVOLVEMENTS),
-        F("start", "timestamp", "When the involvement began.", "2026-03-01T21:20:00+00:00", True),
-        F("end", "timestamp", "When it ended (for an owner or investigator, when the case closed).", ""),
+        F("started_at", "timestamp", "When the involvement began.", "2026-03-01T21:20:00+00:00", True),
+        F("ended_at", "timestamp", "When it ended (for an owner or investigator, when the case closed).", ""),
     ),
-    partition_by="start",
-    in_order=(("start", "end"),),
+    partition_by="started_at",
+    in_order=(("started_at", "ended_at"),),
 )
 
 PEOPLE = Feed(
@@ -363,14 +363,14 @@ AUDIT = Feed(
     (
         F("audit_id", "string", "Audit entry identifier, unique across systems.", "A8812093", True),
         F("staff_id", "string", "Who did it.", "S004211", True, references="staff.staff_id"),
-        F("at", "timestamp", "When.", "2026-03-01T21:31:12+00:00", True),
+        F("occurred_at", "timestamp", "When.", "2026-03-01T21:31:12+00:00", True),
         F("system", "string", "Which system.", "records", True, allowed=SYSTEMS),
         F("action", "string", "What was done.", "view", True, allowed=AUDIT_ACTIONS),
         F("object_type", "string", "What kind of record.", "person", True, allowed=OBJECT_TYPES),
         F("object_id", "string", "Which record (a person_id, incident_id, custody_id, ...).", "P0093321"),
         F("search_terms", "string", "What was typed into a search.", "HALE"),
     ),
-    partition_by="at",
+    partition_by="occurred_at",
     notes=("object_id is not required to resolve: audit covers records outside the exported feeds.",),
 )
 
@@ -383,30 +383,30 @@ COMMUNICATIONS = Feed(
         F("comm_id", "string", "Communication record identifier.", "M20260301-000193", True),
         F("staff_id", "string", "Holder of the work device.", "S004211", True, references="staff.staff_id"),
         F("device_id", "string", "The work device.", "HS-0421"),
-        F("at", "timestamp", "When.", "2026-03-02T23:12:40+00:00", True),
+        F("occurred_at", "timestamp", "When.", "2026-03-02T23:12:40+00:00", True),
         F("direction", "string", "Inbound or outbound.", "outbound", True, allowed=DIRECTIONS),
         F("channel", "string", "Kind of communication.", "sms", True, allowed=CHANNELS),
         F("counterpart", "contact", "The other party's number or address.", "+447700900456", True),
         F("duration_s", "int", "Call length in seconds.", "0", minimum=0, maximum=86400),
         F("text", "string", "Message text where captured.", "Just checking you got home ok"),
     ),
-    partition_by="at",
+    partition_by="occurred_at",
 )
 
 POSITIONS = Feed(
     "positions",
     "Vehicle (AVL) and mobile-data-terminal positions: every 30 s while moving, less often when still.",
     "event",
-    ("source", "device_id", "at"),
+    ("source", "device_id", "recorded_at"),
     (
         F("source", "string", "avl for a vehicle, mdt for a terminal.", "avl", True, allowed=POSITION_SOURCES),
         F("device_id", "string", "vehicle_id for avl (see duties), a device_id of staff for mdt.", "VH-0113", True),
-        F("at", "timestamp", "When.", "2026-03-01T21:18:30+00:00", True),
+        F("recorded_at", "timestamp", "When the fix was taken.", "2026-03-01T21:18:30+00:00", True),
         _lat("lat", "the device", True),
         _lon("lon", "the device", True),
         F("speed_kph", "float", "Speed.", "38.5", minimum=0, maximum=300),
     ),
-    partition_by="at",
+    partition_by="recorded_at",
     coordinates=(("lat", "lon"),),
 )
 
@@ -414,15 +414,15 @@ RADIO = Feed(
     "radio",
     "Radio status changes.",
     "event",
-    ("staff_id", "at"),
+    ("staff_id", "occurred_at"),
     (
         F("staff_id", "string", "Who changed status.", "S004211", True, references="staff.staff_id"),
-        F("at", "timestamp", "When.", "2026-03-01T21:17:02+00:00", True),
+        F("occurred_at", "timestamp", "When.", "2026-03-01T21:17:02+00:00", True),
         F("status", "string", "The new status.", "en_route", True, allowed=RADIO_STATUSES),
         F("incident_id", "string", "Incident the status relates to.", "I2026-0301-0042",
           references="incidents.incident_id"),
     ),
-    partition_by="at",
+    partition_by="occurred_at",
 )
 
 COMPLAINTS = Feed(
@@ -453,10 +453,10 @@ WATCHES = Feed(
         F("object_id", "string", "The record watched.", "P0093321", True),
         F("reason", "string", "Why it is sensitive.", "ocg_nominal", True, allowed=WATCH_REASONS),
         F("operation", "string", "Operation name, where there is one.", "Op Kestrel"),
-        F("start", "date", "Watched from.", "2026-01-10", True),
-        F("end", "date", "Watched until, empty while current.", ""),
+        F("valid_from", "date", "Watched from.", "2026-01-10", True),
+        F("valid_to", "date", "Watched until, empty while current.", ""),
     ),
-    in_order=(("start", "end"),),
+    in_order=(("valid_from", "valid_to"),),
 )
 
 FEEDS: tuple[Feed, ...] = (

@@ -33,8 +33,8 @@ class Background:
         rows["duties"].extend(
             duty_id=[f"D{world.day(d):%Y%m%d}-{s:05d}" for s in duties.staff],
             staff_id=[wf.staff_id[s] for s in duties.staff],
-            start=duties.start,
-            end=duties.end,
+            starts_at=duties.start,
+            ends_at=duties.end,
             duty_type=list(duties.duty_type),
             area=list(duties.area),
             call_sign=[None if v is None else f"{wf.teams[wf.team[s]].area}{str(v)[-2:]}"

@@ -40,8 +40,9 @@ def _mutations(name: str, rng: np.random.Generator) -> list[Mutation]:
     tag = f"X{rng.integers(10_000_000, 99_999_999)}"
     if name == "audit":
         return [
-            ("bad_timestamp", "at", lambda r: _with(r, audit_id=tag + "a", at="2025-02-30T25:61:00+00:00")),
-            ("naive_timestamp", "at", lambda r: _with(r, audit_id=tag + "b", at=str(r["at"])[:19].replace("T", " "))),
+            ("bad_timestamp", "occurred_at", lambda r: _with(r, audit_id=tag + "a", occurred_at="2025-02-30T25:61:00+00:00")),
+            ("naive_timestamp", "occurred_at",
+             lambda r: _with(r, audit_id=tag + "b", occurred_at=str(r["occurred_at"])[:19].replace("T", " "))),
             ("unknown_id", "staff_id", lambda r: _with(r, audit_id=tag + "c", staff_id="S99999")),
             ("not_allowed", "action", lambda r: _with(r, audit_id=tag + "d", action="peek")),
             ("duplicate_key", "audit_id", lambda r: _with(r, system="hr")),
@@ -50,12 +51,12 @@ def _mutations(name: str, rng: np.random.Generator) -> list[Mutation]:
     if name == "communications":
         return [
             ("bad_phone", "counterpart", lambda r: _with(r, comm_id=tag + "a", counterpart="07700 9OO12")),
-            ("bad_timestamp", "at", lambda r: _with(r, comm_id=tag + "b", at="yesterday evening")),
+            ("bad_timestamp", "occurred_at", lambda r: _with(r, comm_id=tag + "b", occurred_at="yesterday evening")),
             ("unknown_id", "staff_id", lambda r: _with(r, comm_id=tag + "c", staff_id="S0000X")),
         ]
     if name == "positions":
         def moved(r: Row, seconds: int, **c: object) -> Row:
-            return _with(r, at=(r["at"] + timedelta(seconds=seconds)), **c)  # type: ignore[operator]
+            return _with(r, recorded_at=(r["recorded_at"] + timedelta(seconds=seconds)), **c)  # type: ignore[operator]
 
         return [
             ("impossible_coordinates", "lat", lambda r: moved(r, 1, lat=95.2)),
@@ -66,7 +67,7 @@ def _mutations(name: str, rng: np.random.Generator) -> list[Mutation]:
     if name == "incident_staff":
         return [("unknown_id", "incident_id", lambda r: _with(r, incident_id="I99999999"))]
     if name == "duties":
-        return [("times_out_of_order", "end", lambda r: _with(r, duty_id=tag + "a", end=r["start"] - timedelta(
+        return [("times_out_of_order", "ends_at", lambda r: _with(r, duty_id=tag + "a", ends_at=r["starts_at"] - timedelta(
             hours=2)))]  # type: ignore[operator]
     if name == "people":
         return [("duplicate_key", "person_id", lambda r: _with(r, surname="Different")),

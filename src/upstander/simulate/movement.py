@@ -167,7 +167,7 @@ class Movement:
         lat = np.concatenate([p[3] for p in parts])[order]
         lon = np.concatenate([p[4] for p in parts])[order]
         speed = np.concatenate([p[5] for p in parts])[order]
-        rows["positions"].extend(source=list(source[first]), device_id=list(device[first]), at=t[first],
+        rows["positions"].extend(source=list(source[first]), device_id=list(device[first]), recorded_at=t[first],
                                  lat=np.round(lat[first], 6), lon=np.round(lon[first], 6),
                                  speed_kph=np.round(speed[first], 1))
 
@@ -188,4 +188,4 @@ class Movement:
         for t, status, incident in events:
             t = max(t, last + 1)  # one status per second per radio
             last = t
-            rows["radio"].add(staff_id=sid, at=t, status=status, incident_id=incident)
+            rows["radio"].add(staff_id=sid, occurred_at=t, status=status, incident_id=incident)

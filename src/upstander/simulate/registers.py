@@ -94,13 +94,13 @@ def watch_rows(world: World) -> FeedRows:
         n += 1
         start = world.start + timedelta(days=int(rng.integers(-400, 60)))  # some operations begin mid-year
         rows.add(watch_id=f"W{n:05d}", object_type="person", object_id=ppl.person_id[p], reason="ocg_nominal",
-                 operation=str(rng.choice(OPERATIONS)), start=start, end=None)
+                 operation=str(rng.choice(OPERATIONS)), valid_from=start, valid_to=None)
     for p in rng.choice(ppl.n, max(3, ppl.n // 20000), replace=False):
         n += 1
         rows.add(watch_id=f"W{n:05d}", object_type="person", object_id=ppl.person_id[int(p)], reason="high_profile",
-                 operation=None, start=world.start - timedelta(days=int(rng.integers(1, 900))), end=None)
+                 operation=None, valid_from=world.start - timedelta(days=int(rng.integers(1, 900))), valid_to=None)
     for s in rng.choice(world.wf.n, max(1, world.wf.n // 1000), replace=False):
         n += 1
         rows.add(watch_id=f"W{n:05d}", object_type="staff", object_id=world.wf.staff_id[int(s)], reason="colleague",
-                 operation=None, start=world.start - timedelta(days=int(rng.integers(1, 900))), end=None)
+                 operation=None, valid_from=world.start - timedelta(days=int(rng.integers(1, 900))), valid_to=None)
     return rows

@@ -67,7 +67,7 @@ class Audit:
         if rows is None:
             return
         rows["audit"].add(audit_id=f"A{self.world.ids.next('audit'):010d}", staff_id=self.world.wf.staff_id[staff],
-                          at=int(at), system=system, action=action, object_type=object_type, object_id=object_id,
+                          occurred_at=int(at), system=system, action=action, object_type=object_type, object_id=object_id,
                           search_terms=terms)
 
 
@@ -77,7 +77,7 @@ def comm(world: World, rows: DayRows | None, staff: int, at: int, direction: str
         return
     rows["communications"].add(
         comm_id=f"M{world.ids.next('comm'):010d}", staff_id=world.wf.staff_id[staff],
-        device_id=world.wf.handset[staff], at=int(at), direction=direction, channel=channel,
+        device_id=world.wf.handset[staff], occurred_at=int(at), direction=direction, channel=channel,
         counterpart=counterpart, duration_s=duration if channel == "call" else None,
         text=text if channel != "call" else None,
     )
@@ -169,7 +169,7 @@ class DayRoutine:
         rows = self.rows_at(start)
         if rows is not None:
             rows["incident_staff"].add(incident_id=job.incident_id, staff_id=self.world.wf.staff_id[staff],
-                                       involvement=involvement, start=start, end=end)
+                                       involvement=involvement, started_at=start, ended_at=end)
 
     def deploy(self, job: Job, dispatched: int, crew: list[int] | None = None, vehicle: str | None = None
                ) -> Visit | None:

@@ -17,8 +17,8 @@ from upstander.simulate.rows import DayRows, FeedRows
 # Feeds written day by day; the rest (staff, teams, people, complaints, watches) once at the end.
 DAILY = ("duties", "incidents", "incident_staff", "incident_people", "custody", "audit", "communications",
          "positions", "radio")
-SORT_KEYS = {"audit": "at", "communications": "at", "radio": "at", "incident_staff": "start",
-             "incident_people": "recorded_at", "duties": "start", "incidents": "opened_at", "custody": "booked_in"}
+SORT_KEYS = {"audit": "occurred_at", "communications": "occurred_at", "radio": "occurred_at",
+             "incident_staff": "started_at", "incident_people": "recorded_at", "duties": "starts_at", "incidents": "opened_at", "custody": "booked_in"}
 
 
 class DeliveryWriter:

@@ -106,14 +106,19 @@ class OcgInsider(Scenario):
             lat, lon = person_home(world, p)
             job = open_incident(world, routine.rows, routine.rng, "drugs", 2, warrant, {"suspect": [p]}, lat, lon)
             visit = routine.work(job)
-            custody_id = f"C{world.ids.next('custody'):08d}"
-            booked = warrant + int(rng.integers(HOUR, 2 * HOUR))
-            routine.rows["custody"].add(
-                custody_id=custody_id, person_id=ppl.person_id[p], incident_id=job.incident_id,
-                suite=world.geo.suites[0], booked_in=booked, released=booked + 18 * HOUR,
-                arresting_staff_id=world.wf.staff_id[visit.staff[0]] if visit else None, custody_officer_id=None)
-            routine.rows["incident_people"].add(incident_id=job.incident_id, person_id=ppl.person_id[p],
-                                                role="detainee", recorded_at=booked)
+            custody = routine.rows["custody"].cols
+            if job.incident_id in custody["incident_id"]:  # the routine already booked the arrest in
+                k = custody["incident_id"].index(job.incident_id)
+                custody_id, booked = str(custody["custody_id"][k]), int(custody["booked_in"][k])
+            else:
+                custody_id = f"C{world.ids.next('custody'):08d}"
+                booked = warrant + int(rng.integers(HOUR, 2 * HOUR))
+                routine.rows["custody"].add(
+                    custody_id=custody_id, person_id=ppl.person_id[p], incident_id=job.incident_id,
+                    suite=world.geo.suites[0], booked_in=booked, released=booked + 18 * HOUR,
+                    arresting_staff_id=world.wf.staff_id[visit.staff[0]] if visit else None, custody_officer_id=None)
+                routine.rows["incident_people"].add(incident_id=job.incident_id, person_id=ppl.person_id[p],
+                                                    role="detainee", recorded_at=booked)
             self.look_up(ctx, booked + int(rng.integers(HOUR, 4 * HOUR)), "custody", "view", "custody", custody_id, 4,
                          [ppl.person_id[p]])
         contacts = [int(p) for p in ocg if ppl.phones[int(p)] and int(p) not in nominals][:2]
