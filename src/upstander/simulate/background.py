@@ -70,6 +70,14 @@ class Background:
                 people = [p for job in routine.jobs for ps in job.people.values() for p in ps]
                 for p in rng.choice(people, min(len(people), int(rng.poisson(10))), replace=False) if people else []:
                     audit(rows, staff, int(rng.integers(start, end)), "intelligence", "view", "person", pid[int(p)])
+            if wf.unit[staff] == "support" and wf.role[staff] == "police_staff_other" and kind == "office" \
+                    and staff % 4 == 0:
+                # The central ticket office disposes of offences day in, day out: the look-alike of red flag 5.
+                for _ in range(int(rng.poisson(4))):
+                    t = int(rng.integers(start, end))
+                    offence = f"TO-{rng.integers(1_000_000, 9_999_999)}"
+                    audit(rows, staff, t, "national_computer", "view", "other", offence)
+                    audit(rows, staff, t + int(rng.integers(60, 600)), "records", "dispose", "other", offence)
             self._colleagues(rows, rng, int(staff), start, end)
             if kind == "neighbourhood":
                 self._community(rows, rng, int(staff), area, start, end)
