@@ -1,0 +1,19 @@
+"""Fault injection for the crash tests: die by SIGKILL at a named point of a load.
+
+Set UPSTANDER_CRASH_AT to one of POINTS in a load's environment. It is a test hook, not a setting:
+nothing in normal operation sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+CRASH_ENV = "UPSTANDER_CRASH_AT"
+POINTS = ("after_read", "after_stage", "after_commit", "mid_moves")
+
+
+def crash_point(name: str) -> None:
+    assert name in POINTS, name
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
