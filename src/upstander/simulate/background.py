@@ -43,19 +43,12 @@ class Background:
         )
         audit = Audit(world)
         pid = world.people.person_id
-        for job in routine.jobs:
-            self.recent[job.area].append(job)
-            for role in ("reporting_person", "victim"):
-                for p in job.people.get(role, []):
-                    if world.people.phones[p] and job.type in {"antisocial_behaviour", "criminal_damage",
-                                                               "suspicious_activity", "theft"}:
-                        self.community[job.area].append(p)
         for i, staff in enumerate(duties.staff):
             start, end = int(duties.start[i]), int(duties.end[i])
             kind, area = duties.duty_type[i], duties.area[i]
             if kind in {"patrol", "neighbourhood"}:
-                # Briefing: read the recent jobs in the area before going out.
-                recent = list(self.recent[area])[-8:]
+                # Briefing: read the area's jobs of the last two days before going out.
+                recent = [j for j in list(self.recent[area])[-8:] if j.opened > start - 2 * 86400]
                 for job in recent[: int(rng.integers(2, 6))]:
                     audit(rows, staff, start + int(rng.integers(300, 2400)), "command_and_control", "view",
                           "incident", job.incident_id)
@@ -81,6 +74,14 @@ class Background:
             self._colleagues(rows, rng, int(staff), start, end)
             if kind == "neighbourhood":
                 self._community(rows, rng, int(staff), area, start, end)
+        # Today's jobs are known to briefings and community contact from tomorrow on, never before they happen.
+        for job in routine.jobs:
+            self.recent[job.area].append(job)
+            for role in ("reporting_person", "victim"):
+                for p in job.people.get(role, []):
+                    if world.people.phones[p] and job.type in {"antisocial_behaviour", "criminal_damage",
+                                                               "suspicious_activity", "theft"}:
+                        self.community[job.area].append(p)
 
     def _colleagues(self, rows: DayRows, rng: np.random.Generator, staff: int, start: int, end: int) -> None:
         world, wf = self.world, self.world.wf

@@ -6,23 +6,15 @@ while every timestamp written is UTC with an offset, as the contract requires.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pyarrow as pa
 
+from upstander.ukclock import uk_offset_hours
+
 HOUR = 3600
 DAY = 86400
-
-
-def _last_sunday(year: int, month: int) -> date:
-    d = date(year, month + 1, 1) - timedelta(days=1) if month < 12 else date(year, 12, 31)
-    return d - timedelta(days=(d.weekday() + 1) % 7)
-
-
-def uk_offset_hours(day: date) -> int:
-    """British Summer Time runs from the last Sunday of March to the last Sunday of October."""
-    return 1 if _last_sunday(day.year, 3) <= day < _last_sunday(day.year, 10) else 0
 
 
 def local_midnight_utc(day: date) -> int:

@@ -40,7 +40,8 @@ def _mutations(name: str, rng: np.random.Generator) -> list[Mutation]:
     tag = f"X{rng.integers(10_000_000, 99_999_999)}"
     if name == "audit":
         return [
-            ("bad_timestamp", "occurred_at", lambda r: _with(r, audit_id=tag + "a", occurred_at="2025-02-30T25:61:00+00:00")),
+            ("bad_timestamp", "occurred_at",
+             lambda r: _with(r, audit_id=tag + "a", occurred_at="2025-02-30T25:61:00+00:00")),
             ("naive_timestamp", "occurred_at",
              lambda r: _with(r, audit_id=tag + "b", occurred_at=str(r["occurred_at"])[:19].replace("T", " "))),
             ("unknown_id", "staff_id", lambda r: _with(r, audit_id=tag + "c", staff_id="S99999")),
@@ -67,8 +68,8 @@ def _mutations(name: str, rng: np.random.Generator) -> list[Mutation]:
     if name == "incident_staff":
         return [("unknown_id", "incident_id", lambda r: _with(r, incident_id="I99999999"))]
     if name == "duties":
-        return [("times_out_of_order", "ends_at", lambda r: _with(r, duty_id=tag + "a", ends_at=r["starts_at"] - timedelta(
-            hours=2)))]  # type: ignore[operator]
+        return [("times_out_of_order", "ends_at",
+                 lambda r: _with(r, duty_id=tag + "a", ends_at=r["starts_at"] - timedelta(hours=2)))]  # type: ignore[operator]
     if name == "people":
         return [("duplicate_key", "person_id", lambda r: _with(r, surname="Different")),
                 ("not_allowed", "age_band", lambda r: _with(r, person_id=tag, age_band="ancient"))]

@@ -97,6 +97,10 @@ def roster(wf: Workforce, day: date, day_index: int, seed: int, suites: list[str
     area = team_area.copy()
     custody = units == "custody"
     area[custody] = [suites[wf.station[s] % len(suites)] for s in present[custody]]
-    vehicle = np.array([wf.vehicle[s] for s in present], dtype=object)
+    # Single-crewed by day, double-crewed at night when the partner is in: they share one vehicle.
+    on = set(present.tolist())
+    night = start_h[present] >= 19
+    vehicle = np.array([wf.vehicle[min(s, wf.crewmate[s])] if n and wf.crewmate[s] in on else wf.vehicle[s]
+                        for s, n in zip(present, night, strict=True)], dtype=object)
     vehicle[duty_type != "patrol"] = None
     return Duties(day, present, start, end, duty_type, area, vehicle)

@@ -67,7 +67,8 @@ class Audit:
         if rows is None:
             return
         rows["audit"].add(audit_id=f"A{self.world.ids.next('audit'):010d}", staff_id=self.world.wf.staff_id[staff],
-                          occurred_at=int(at), system=system, action=action, object_type=object_type, object_id=object_id,
+                          occurred_at=int(at), system=system, action=action, object_type=object_type,
+                          object_id=object_id,
                           search_terms=terms)
 
 
@@ -91,7 +92,7 @@ def office_time(world: World, rng: np.random.Generator, after: int, before: int)
         if day_index < 0:
             continue
         hour = float(local_hour(t, world.day(int(day_index))))
-        if world.day(int(day_index)).weekday() < 5 and 9 <= hour < 17:
+        if world.day(int(day_index)).weekday() < 5 and 9 <= hour < 16:  # inside the 08:00-16:30 office day
             return t
     return None
 
@@ -214,8 +215,7 @@ class DayRoutine:
         booked = visit.left + int(rng.integers(900, 2400))
         released = booked + int(rng.integers(4 * HOUR, 20 * HOUR))
         suite = world.geo.suites[int(world.wf.station[visit.staff[0]]) % len(world.geo.suites)]
-        sergeant = self.pool.pick(rng, booked, self.m.custody_sergeant & (self.pool.area == suite),
-                                  self.m.custody_sergeant)
+        sergeant = self.pool.pick(rng, booked, self.m.custody_sergeant & (self.pool.area == suite))
         custody_id = f"C{world.ids.next('custody'):08d}"
         self.rows["custody"].add(custody_id=custody_id, person_id=world.people.person_id[person],
                                  incident_id=job.incident_id, suite=suite, booked_in=booked, released=released,
@@ -229,7 +229,7 @@ class DayRoutine:
             self.audit(self.rows, sergeant, booked + 200, "records", "view", "person", world.people.person_id[person])
         for _ in range(int(rng.integers(2, 5))):
             t = int(rng.integers(booked, released))
-            officer = self.pool.pick(rng, t, self.m.custody_staff & (self.pool.area == suite), self.m.custody_staff)
+            officer = self.pool.pick(rng, t, self.m.custody_staff & (self.pool.area == suite))
             if officer is not None:
                 self.audit(self.rows_at(t), officer, t, "custody", "view", "custody", custody_id)
 

@@ -62,6 +62,7 @@ class Workforce:
     mdt: list[str | None]
     line_manager: list[int | None]
     vehicle: list[str | None]  # usual vehicle for crewing officers
+    crewmate: list[int]  # night-shift partner (-1 for none); the pair rides in the lower-indexed one's vehicle
 
     @property
     def n(self) -> int:
@@ -149,12 +150,14 @@ def build_workforce(rng: np.random.Generator, n_staff: int, geo: Geography, sim_
         lead = teams[team_of[i]].members[0]
         line_manager.append(None if lead == i else lead)
     vehicle: list[str | None] = [None] * n
+    crewmate = [-1] * n
     for team in teams:
         if team.unit in {"response", "roads_policing", "neighbourhood"}:
             crew = [m for m in team.members if role[m] in {"constable", "sergeant", "special_constable"}]
-            # Officers crew in pairs, each pair with its usual vehicle.
+            # Each officer has a usual vehicle; at night pairs double-crew in the first one's (see rota).
             for k, m in enumerate(crew):
-                vehicle[m] = f"VH-{team.team_id[1:]}{k // 2:02d}"
+                vehicle[m] = f"VH-{team.team_id[1:]}{k:02d}"
+                crewmate[m] = crew[k - 1] if k % 2 else (crew[k + 1] if k + 1 < len(crew) else -1)
     return Workforce(
         teams=teams,
         staff_id=[f"S{i + 1:05d}" for i in range(n)],
@@ -175,4 +178,5 @@ def build_workforce(rng: np.random.Generator, n_staff: int, geo: Geography, sim_
         mdt=mdt,
         line_manager=line_manager,
         vehicle=vehicle,
+        crewmate=crewmate,
     )

@@ -18,7 +18,8 @@ from upstander.simulate.rows import DayRows, FeedRows
 DAILY = ("duties", "incidents", "incident_staff", "incident_people", "custody", "audit", "communications",
          "positions", "radio")
 SORT_KEYS = {"audit": "occurred_at", "communications": "occurred_at", "radio": "occurred_at",
-             "incident_staff": "started_at", "incident_people": "recorded_at", "duties": "starts_at", "incidents": "opened_at", "custody": "booked_in"}
+             "incident_staff": "started_at", "incident_people": "recorded_at", "duties": "starts_at",
+             "incidents": "opened_at", "custody": "booked_in"}
 
 
 class DeliveryWriter:

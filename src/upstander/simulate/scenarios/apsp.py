@@ -68,7 +68,7 @@ class ContactDrift(Scenario):
         # Stops near her home on shift, not deployed there: four in APSP 2, "several" in two weeks in APSP 10.
         lat, lon = person_home(world, victim)
         stops = {"blatant": 6, "moderate": 4, "subtle": 3}[self.intensity]
-        candidates = self.duty_days(world, ctx.d + 2, ctx.d + 2 + span)
+        candidates = self.duty_days(world, ctx.d + 2, ctx.d + 2 + span, solo=True)  # alone in the car
         chosen = sorted(rng.choice(candidates, min(stops, len(candidates)), replace=False)) if candidates else []
         for j, day in enumerate(chosen):
             silent = self.silent and j % 2 == 0

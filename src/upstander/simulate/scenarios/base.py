@@ -107,8 +107,14 @@ class Scenario:
             return None
         return int(duties.start[i]), int(duties.end[i]), duties.vehicle[i], str(duties.area[i])
 
-    def duty_days(self, world: World, first: int, last: int) -> list[int]:
-        return [d for d in range(max(first, 0), min(last, world.days)) if self.duty(world, d) is not None]
+    def duty_days(self, world: World, first: int, last: int, solo: bool = False) -> list[int]:
+        """Days the perpetrator is on duty; with `solo`, only those with no crewmate in the vehicle."""
+        days = []
+        for d in range(max(first, 0), min(last, world.days)):
+            window = self.duty(world, d)
+            if window is not None and (not solo or window[2] in (None, world.wf.vehicle[self.staff])):
+                days.append(d)
+        return days
 
     def meet(self, ctx: Context, window: tuple[int, int, str | None, str], kind: str, priority: int,
              victim: int, extra: dict[str, list[int]] | None = None) -> tuple[Job, Visit | None]:
