@@ -1,0 +1,39 @@
+"""`upstander detect [--full] [--json]`: run the detector files over the lake and store alerts."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from upstander.cli import app
+from upstander.cli.progress import err_console, progress_bar
+from upstander.detect.catalogue import load_detectors
+from upstander.detect.engine import DetectionSummary, run_detection
+
+
+@app.command()
+def detect(
+    full: bool = typer.Option(False, "--full", help="Re-run over all data instead of only days since the last run."),
+    json_output: bool = typer.Option(False, "--json", help="Print a JSON summary to standard output."),
+) -> None:
+    """Run every detector over the lake (incrementally by default) and store what they find as alerts."""
+    detectors = load_detectors()
+    with progress_bar() as bar:
+        task = bar.add_task("Detecting", total=len(detectors))
+        summary = run_detection(full=full, detectors=detectors, on_detector=lambda _id: bar.advance(task))
+    if json_output:
+        typer.echo(json.dumps(summary.to_json()))
+    else:
+        err_console.print(detection_table(summary))
+
+
+def detection_table(summary: DetectionSummary) -> Table:
+    since = summary.since.isoformat() if summary.since else "the beginning"
+    table = Table(title=f"Detection from {since}: {summary.alerts_total:,} alerts stored")
+    for name in ("detector", "findings", "new", "seconds"):
+        table.add_column(name, justify="left" if name == "detector" else "right")
+    for run in summary.runs:
+        table.add_row(run.id, f"{run.findings:,}", f"{run.new:,}", f"{run.seconds:.2f}")
+    return table
