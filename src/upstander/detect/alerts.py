@@ -1,0 +1,96 @@
+"""The alert store: one row per (detector, key), updated in place as a pattern grows.
+
+It lives in its own DuckDB file under UPSTANDER_HOME, apart from the lake, so detection never writes to data
+the loader owns. The web application reads alerts from here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from upstander.detect.catalogue import Detector
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id VARCHAR PRIMARY KEY,
+    detector_id VARCHAR NOT NULL,
+    red_flags INTEGER[] NOT NULL,
+    category VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    subject_staff_id VARCHAR NOT NULL,
+    person_ids VARCHAR[],
+    window_start TIMESTAMPTZ,
+    window_end TIMESTAMPTZ,
+    alerted_at TIMESTAMPTZ NOT NULL,
+    score DOUBLE NOT NULL,
+    weight DOUBLE NOT NULL,
+    evidence VARCHAR[] NOT NULL,
+    summary VARCHAR,
+    first_seen TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS detection_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+"""
+
+
+class AlertStore:
+    def __init__(self, home: Path) -> None:
+        self.path = Path(home) / "alerts.duckdb"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as con:
+            con.execute(SCHEMA)
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(str(self.path))
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+
+    def upsert(self, det: Detector, findings: pa.Table) -> int:
+        """Store findings as alerts; returns how many alerts are new."""
+        if findings.num_rows == 0:
+            return 0
+        key_sql = " || '|' || ".join(
+            f"coalesce(array_to_string(list_sort({k}), ';'), '')" if k == "person_ids"
+            else f"coalesce({k}::VARCHAR, '')"
+            for k in det.key
+        )
+        with self.connect() as con:
+            con.register("findings", findings)
+            before = con.execute("SELECT count(*) FROM alerts").fetchone()[0]
+            con.execute(
+                f"""
+                INSERT INTO alerts (alert_id, detector_id, red_flags, category, kind, subject_staff_id, person_ids,
+                                    window_start, window_end, alerted_at, score, weight, evidence, summary)
+                SELECT md5(? || '|' || {key_sql}), ?, ?::INTEGER[], ?, ?, subject_staff_id,
+                       list_sort(person_ids), window_start, window_end, alerted_at, score, ?, list_sort(evidence),
+                       summary
+                FROM findings
+                ON CONFLICT (alert_id) DO UPDATE SET
+                    window_start = least(alerts.window_start, excluded.window_start),
+                    window_end = greatest(alerts.window_end, excluded.window_end),
+                    alerted_at = least(alerts.alerted_at, excluded.alerted_at),
+                    score = excluded.score,
+                    evidence = excluded.evidence,
+                    summary = excluded.summary,
+                    updated = now()
+                """,
+                [det.id, det.id, list(det.red_flags), det.category, det.kind, det.weight],
+            )
+            return con.execute("SELECT count(*) FROM alerts").fetchone()[0] - before
+
+    def count(self) -> int:
+        with self.connect() as con:
+            return con.execute("SELECT count(*) FROM alerts").fetchone()[0]
+
+    def last_processed_day(self) -> date | None:
+        with self.connect() as con:
+            row = con.execute("SELECT value FROM detection_state WHERE key = 'last_day'").fetchone()
+        return date.fromisoformat(row[0]) if row else None
+
+    def mark_processed(self, day: date) -> None:
+        with self.connect() as con:
+            con.execute("INSERT OR REPLACE INTO detection_state VALUES ('last_day', ?)", [day.isoformat()])

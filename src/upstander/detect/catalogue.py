@@ -1,0 +1,161 @@
+"""Detector files: readable SQL with a TOML metadata header in `--` comments at the top.
+
+    -- id = "contact_after_purpose"
+    -- title = "Contact with someone met through duty after the policing purpose ended"
+    -- red_flags = [1]
+    -- seed_case = "APSP case studies 1, 2, 8 and 10; corruption case study 8"
+    -- category = "sexual_misconduct"
+    -- weight = 3.0
+    -- lookback_days = 120
+    -- key = ["subject_staff_id", "person_ids"]
+    -- [parameters.min_contacts]
+    -- value = 3
+    -- why = "one courtesy call after a case closes is normal; three is a pattern"
+    SELECT ...
+
+Parameters appear in the SQL as `:name` and are bound as SQL literals, so the same text runs on DuckDB and,
+translated, on Spark. Any row the query returns is a finding.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+# Columns every detector returns; `evidence` lists "feed:key" references to the rows that made it fire.
+FINDING_COLUMNS = ("subject_staff_id", "person_ids", "window_start", "window_end", "alerted_at", "score",
+                   "evidence", "summary")
+CATEGORIES = ("sexual_misconduct", "theft", "unauthorised_disclosure", "drugs", "inappropriate_association",
+              "organised_crime", "social_media", "business_interests", "misusing_force_systems", "vulnerability")
+_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)\b")
+
+
+class DetectorError(ValueError):
+    """A detector file is malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: Any
+    why: str
+    source: str  # "seed" when the number comes from a case study, "judgement" otherwise
+
+
+@dataclass(frozen=True)
+class Detector:
+    id: str
+    title: str
+    red_flags: tuple[int, ...]
+    seed_case: str
+    category: str
+    weight: float
+    lookback_days: int
+    key: tuple[str, ...]
+    kind: str  # "alert" for triage, "amplifier" for red flag 13 (context for the risk matrix, not an alert)
+    reading: str  # how to read the evidence
+    parameters: tuple[Parameter, ...]
+    sql: str
+    path: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def bound_sql(self, overrides: dict[str, Any] | None = None, since: date | None = None) -> str:
+        """The query with parameters bound as literals; `:since` is the first day to report on."""
+        values = {p.name: p.value for p in self.parameters}
+        values.update(overrides or {})
+        return bind(self.sql, values, since, self.path)
+
+
+def bind(sql: str, values: dict[str, Any], since: date | None, where: str) -> str:
+    """Replace `:name` placeholders with SQL literals; `:since` is the first day of data to read."""
+    values = {**values, "since": since or date(1900, 1, 1)}
+
+    def literal(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise DetectorError(f"{where}: parameter :{name} is used but not declared")
+        return sql_literal(values[name])
+
+    return _PARAM.sub(literal, sql)
+
+
+def sql_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, list | tuple):
+        return "(" + ", ".join(sql_literal(v) for v in value) + ")"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def parse(text: str, path: str) -> Detector:
+    header_lines, body_lines, in_header = [], [], True
+    for line in text.splitlines():
+        if in_header and line.startswith("--"):
+            header_lines.append(line[2:].removeprefix(" "))
+        else:
+            in_header = False
+            body_lines.append(line)
+    try:
+        meta = tomllib.loads("\n".join(header_lines))
+    except tomllib.TOMLDecodeError as exc:
+        raise DetectorError(f"{path}: the metadata header is not valid TOML: {exc}") from None
+    required = ("id", "title", "red_flags", "seed_case", "category", "weight", "lookback_days", "key", "reading")
+    missing = [k for k in required if k not in meta]
+    if missing:
+        raise DetectorError(f"{path}: the metadata header lacks {', '.join(missing)}")
+    if meta["category"] not in CATEGORIES:
+        raise DetectorError(f"{path}: category {meta['category']!r} is not one of {', '.join(CATEGORIES)}")
+    params = []
+    for name, spec in meta.get("parameters", {}).items():
+        if "value" not in spec or "why" not in spec:
+            raise DetectorError(f"{path}: parameter {name} needs a value and a why")
+        params.append(Parameter(name, spec["value"], spec["why"], spec.get("source", "judgement")))
+    sql = "\n".join(body_lines).strip().rstrip(";")
+    used = set(_PARAM.findall(sql)) - {"since"}
+    undeclared = used - {p.name for p in params}
+    if undeclared:
+        raise DetectorError(f"{path}: parameters {', '.join(sorted(undeclared))} are used but not declared")
+    return Detector(
+        id=meta["id"], title=meta["title"], red_flags=tuple(meta["red_flags"]), seed_case=meta["seed_case"],
+        category=meta["category"], weight=float(meta["weight"]), lookback_days=int(meta["lookback_days"]),
+        key=tuple(meta["key"]), kind=meta.get("kind", "alert"), reading=meta["reading"], parameters=tuple(params),
+        sql=sql, path=path,
+    )
+
+
+def detectors_dir() -> Path:
+    return Path(str(resources.files("upstander.detect") / "detectors"))
+
+
+def context_dir() -> Path:
+    return Path(str(resources.files("upstander.detect") / "context"))
+
+
+def load_detectors(directory: Path | None = None) -> list[Detector]:
+    directory = directory or detectors_dir()
+    found = [parse(p.read_text(encoding="utf-8"), str(p)) for p in sorted(directory.glob("*.sql"))]
+    ids = [d.id for d in found]
+    if len(ids) != len(set(ids)):
+        raise DetectorError(f"{directory}: two detectors share an id")
+    return found
+
+
+def load_context(directory: Path | None = None) -> list[tuple[str, str]]:
+    """Shared views, in file-name order: (view name, SQL). A file `10_met.sql` defines view `met`.
+    They may use `:since` (see `bind`) and nothing else."""
+    directory = directory or context_dir()
+    views = []
+    for p in sorted(directory.glob("*.sql")):
+        name = p.stem.split("_", 1)[1]
+        body = "\n".join(line for line in p.read_text(encoding="utf-8").splitlines() if not line.startswith("--"))
+        views.append((name, body.strip().rstrip(";")))
+    return views

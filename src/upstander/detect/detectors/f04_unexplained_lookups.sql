@@ -1,0 +1,66 @@
+-- id = "unexplained_lookups"
+-- title = "Look-ups of a person or their records that nothing in the data explains"
+-- red_flags = [4]
+-- seed_case = "APSP case study 1; corruption case studies 4, 6 and 7"
+-- category = "misusing_force_systems"
+-- weight = 2.5
+-- lookback_days = 90
+-- key = ["subject_staff_id", "person_ids"]
+-- reading = """One alert per member of staff and person. Every look-up in the evidence was checked against
+-- the explanations in the `lookups` context (assigned to the incident or its people, one hop from an assigned
+-- incident, the team's incident, on duty in its area, custody duty, an intelligence or PSD role, a search on
+-- duty) and none applied. Each unexplained look-up is weighted by how sensitive the record is: a vulnerable
+-- person, a domestic abuse victim, a watched record (organised-crime nominal, high-profile person), someone
+-- living within half a kilometre of the officer, or someone sharing the officer's surname."""
+-- [parameters.min_weight]
+-- value = 3.0
+-- why = "About three ordinary unexplained look-ups, or one of a watched or vulnerable person's records, before an analyst is asked to look (corruption case study 4: the log was opened 'several times')."
+-- [parameters.near_home_km]
+-- value = 0.5
+-- why = "Checking on people near home is named as curiosity, not a policing purpose (seed 002, College of Policing outcomes guidance)."
+WITH unexplained AS (
+    SELECT l.audit_id, l.staff_id, l.occurred_at, l.object_type, l.object_id,
+           CASE WHEN l.object_type = 'person' THEN l.object_id ELSE c.person_id END AS person_id
+    FROM lookups l
+    LEFT JOIN custody c ON l.object_type = 'custody' AND c.custody_id = l.object_id
+    WHERE l.explanation IS NULL AND l.object_type IN ('person', 'custody')
+    UNION ALL
+    -- An unexplained incident look-up counts against each person in the incident.
+    SELECT l.audit_id, l.staff_id, l.occurred_at, l.object_type, l.object_id, ip.person_id
+    FROM lookups l JOIN incident_people ip ON ip.incident_id = l.object_id
+    WHERE l.explanation IS NULL AND l.object_type = 'incident'
+),
+weighted AS (
+    SELECT u.*,
+           (1.0
+            + CASE WHEN pr.vulnerabilities > 0 THEN 1.0 ELSE 0 END
+            + CASE WHEN pr.domestic_abuse_victim THEN 1.0 ELSE 0 END
+            + CASE WHEN pr.watch_reason IS NOT NULL THEN 2.0 ELSE 0 END
+            + CASE WHEN st.home_lat IS NOT NULL AND pr.home_lat IS NOT NULL
+                    AND sqrt(power((st.home_lat - pr.home_lat) * 111.2, 2)
+                             + power((st.home_lon - pr.home_lon) * 69.5, 2)) < :near_home_km THEN 1.0 ELSE 0 END
+            + CASE WHEN upper(st.surname) = upper(pr.surname) THEN 1.0 ELSE 0 END)
+           * CASE WHEN u.object_type = 'incident' THEN 0.5 ELSE 1.0 END AS weight
+    FROM unexplained u
+    JOIN person_risk pr ON pr.person_id = u.person_id
+    JOIN staff st ON st.staff_id = u.staff_id
+    WHERE u.occurred_at >= :since
+),
+running AS (
+    SELECT *, sum(weight) OVER (PARTITION BY staff_id, person_id ORDER BY occurred_at, audit_id
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cumulative
+    FROM weighted
+)
+SELECT staff_id AS subject_staff_id,
+       [person_id] AS person_ids,
+       min(occurred_at) AS window_start,
+       max(occurred_at) AS window_end,
+       min(CASE WHEN cumulative >= :min_weight THEN occurred_at END) AS alerted_at,
+       round(sum(weight), 3) AS score,
+       list_sort(list(DISTINCT 'audit:' || audit_id)) AS evidence,
+       count(DISTINCT audit_id) || ' unexplained look-ups (' || list_sort(list(DISTINCT object_type))[1]
+           || (CASE WHEN count(DISTINCT object_type) > 1 THEN ' and more' ELSE '' END) || '), weight '
+           || round(sum(weight), 1) AS summary
+FROM running
+GROUP BY staff_id, person_id
+HAVING max(cumulative) >= :min_weight

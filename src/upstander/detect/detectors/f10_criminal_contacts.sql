@@ -1,0 +1,58 @@
+-- id = "contact_with_criminals"
+-- title = "Work-device contact with organised-crime nominals or suspects, with no policing purpose"
+-- red_flags = [10]
+-- seed_case = "corruption case studies 1, 4 and 7"
+-- category = "inappropriate_association"
+-- weight = 3.0
+-- lookback_days = 90
+-- key = ["subject_staff_id", "person_ids"]
+-- reading = """One alert per member of staff and person. The person is a watched organised-crime nominal, or a
+-- suspect or detainee in force records contacted off duty, and the evidence is calls and messages with them
+-- at times the member of staff had no policing purpose with that person: not assigned to any of their
+-- incidents then, and not, on duty, a resident of the area they were working who was in an incident there.
+-- An undeclared association; in corruption case study 7 the calls came on the day warrants were executed."""
+-- [parameters.min_contacts_suspect]
+-- value = 2
+-- why = "A suspect may ring an officer once by mistake or for a legitimate reason; twice with no purpose is an association."
+WITH criminal AS (
+    SELECT person_id, 'organised-crime nominal' AS why FROM person_risk WHERE watch_reason = 'ocg_nominal'
+    UNION
+    SELECT DISTINCT person_id, 'suspect in force records' AS why FROM incident_people
+    WHERE role IN ('suspect', 'detainee')
+),
+area_people AS (
+    -- People in incidents in each policing area over time: neighbourhood officers keep in touch with
+    -- residents who report local problems, whatever else those residents appear in.
+    SELECT ip.person_id, i.area, i.opened_at FROM incident_people ip JOIN incidents i ON i.incident_id = ip.incident_id
+),
+contact AS (
+    SELECT pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, min(cr.why) AS why
+    FROM public_comms pc
+    JOIN criminal cr ON cr.person_id = pc.person_id
+    LEFT JOIN met m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
+                   AND pc.occurred_at BETWEEN m.first_met - INTERVAL 1 DAY AND m.purpose_until
+    WHERE pc.occurred_at >= :since AND m.staff_id IS NULL
+      -- A suspect counts only off duty: on duty, officers ring suspects and witnesses for many reasons.
+      AND (cr.why = 'organised-crime nominal' OR NOT pc.on_duty)
+      AND NOT (pc.on_duty AND EXISTS (
+          SELECT 1 FROM duties d JOIN area_people ap ON ap.area = d.area
+          WHERE d.staff_id = pc.staff_id AND pc.occurred_at >= d.starts_at AND pc.occurred_at < d.ends_at
+            AND ap.person_id = pc.person_id AND ap.opened_at BETWEEN pc.occurred_at - INTERVAL 60 DAY
+            AND pc.occurred_at))
+    GROUP BY pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at
+),
+numbered AS (
+    SELECT *, row_number() OVER (PARTITION BY staff_id, person_id ORDER BY occurred_at, comm_id) AS n FROM contact
+)
+SELECT staff_id AS subject_staff_id,
+       [person_id] AS person_ids,
+       min(occurred_at) AS window_start,
+       max(occurred_at) AS window_end,
+       min(CASE WHEN why = 'organised-crime nominal' OR n >= :min_contacts_suspect THEN occurred_at END)
+           AS alerted_at,
+       round(count(*) * CASE WHEN min(why) = 'organised-crime nominal' THEN 2.0 ELSE 1.0 END, 3) AS score,
+       list_sort(list('communications:' || comm_id)) AS evidence,
+       count(*) || ' contacts with a ' || min(why) || ' outside any policing purpose' AS summary
+FROM numbered
+GROUP BY staff_id, person_id
+HAVING min(why) = 'organised-crime nominal' OR count(*) >= :min_contacts_suspect

@@ -1,0 +1,159 @@
+"""Honest evaluation of detection against a simulator's ground truth.
+
+The truth file is only ever read here, by an explicit command; detectors never see it. A ground-truth row
+(scenario, red flag) counts as found when an alert for the same member of staff covering that red flag was
+raised between a day before the scenario's first observable signal and sixty days after its last. The delay
+is from that first signal to the first such alert.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from upstander.detect.alerts import AlertStore
+from upstander.detect.engine import data_span, prepare
+from upstander.lake import Lake
+
+GOALS = {"recall": 0.95, "median_delay_days": 14, "alerts_per_1000_staff_week": 5.0, "precision_top20": 0.75,
+         "explained_lookups": 0.99}
+TRUTH_COLUMNS = {"scenario_id", "red_flag", "staff_id", "person_ids", "start", "end", "seed_case"}
+
+
+@dataclass(frozen=True)
+class TruthRow:
+    scenario_id: str
+    red_flag: int
+    staff_id: str
+    person_ids: tuple[str, ...]
+    start: datetime
+    end: datetime
+
+
+def read_truth(path: Path) -> list[TruthRow]:
+    with path.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = TRUTH_COLUMNS - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: not a ground-truth file, it lacks {', '.join(sorted(missing))}")
+        rows = []
+        for n, r in enumerate(reader, start=2):
+            try:
+                rows.append(TruthRow(r["scenario_id"], int(r["red_flag"]), r["staff_id"],
+                                     tuple(p for p in r["person_ids"].split(";") if p),
+                                     datetime.fromisoformat(r["start"]), datetime.fromisoformat(r["end"])))
+            except ValueError as exc:
+                raise ValueError(f"{path} line {n}: {exc}") from None
+    return rows
+
+
+def _alerts(home: Path) -> list[dict[str, Any]]:
+    with AlertStore(home).connect() as con:
+        cur = con.execute("""SELECT alert_id, detector_id, red_flags, subject_staff_id, person_ids,
+                                    epoch(alerted_at) AS alerted_at FROM alerts WHERE kind = 'alert'""")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def explained_share(home: Path, exclude_staff: set[str]) -> float | None:
+    """Share of look-ups by staff outside the ground truth that the data explains."""
+    con = Lake(home).connect()
+    span = data_span(con)
+    if span is None:
+        return None
+    prepare(con, *span)
+    con.register("_excluded", pa.table({"staff_id": pa.array(sorted(exclude_staff), pa.string())}))
+    row = con.execute("""SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups
+                         WHERE staff_id NOT IN (SELECT staff_id FROM _excluded)""").fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
+    truth = read_truth(truth_path)
+    alerts = _alerts(home)
+    con = Lake(home).connect()
+    n_staff = con.execute("SELECT count(*) FROM staff").fetchone()[0]
+    span = data_span(con)
+    days = (span[1] - span[0]).days + 1 if span else 0
+    perpetrators = {t.staff_id for t in truth}
+
+    found: dict[int, list[bool]] = defaultdict(list)
+    delays: dict[int, list[float]] = defaultdict(list)
+    missed = []
+    for t in truth:
+        lo = (t.start - timedelta(days=1)).timestamp()
+        hi = (t.end + timedelta(days=60)).timestamp()
+        hits = [a["alerted_at"] for a in alerts if a["subject_staff_id"] == t.staff_id
+                and t.red_flag in a["red_flags"] and lo <= a["alerted_at"] <= hi]
+        found[t.red_flag].append(bool(hits))
+        if hits:
+            delays[t.red_flag].append(max(0.0, (min(hits) - t.start.timestamp()) / 86400))
+        else:
+            missed.append({"scenario_id": t.scenario_id, "red_flag": t.red_flag, "staff_id": t.staff_id})
+
+    per_flag = {}
+    for flag in sorted(found):
+        d = delays[flag]
+        per_flag[str(flag)] = {
+            "scenarios": len(found[flag]),
+            "recall": round(sum(found[flag]) / len(found[flag]), 3),
+            "median_delay_days": round(statistics.median(d), 1) if d else None,
+        }
+    all_found = [f for v in found.values() for f in v]
+    all_delays = [x for v in delays.values() for x in v]
+    true_alerts = [a for a in alerts if a["subject_staff_id"] in perpetrators]
+    by_detector: dict[str, list[bool]] = defaultdict(list)
+    for a in alerts:
+        by_detector[a["detector_id"]].append(a["subject_staff_id"] in perpetrators)
+    weeks = days / 7 if days else 0
+    result: dict[str, Any] = {
+        "staff": n_staff,
+        "days": days,
+        "scenarios": len({t.scenario_id for t in truth}),
+        "recall": round(sum(all_found) / len(all_found), 3) if all_found else None,
+        "median_delay_days": round(statistics.median(all_delays), 1) if all_delays else None,
+        "alerts": len(alerts),
+        "alerts_per_1000_staff_week": round(len(alerts) / (n_staff / 1000) / weeks, 2) if weeks and n_staff else None,
+        "precision": round(len(true_alerts) / len(alerts), 3) if alerts else None,
+        "per_flag": per_flag,
+        "per_detector_precision": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_detector.items())},
+        "explained_lookups": _round(explained_share(home, perpetrators), 4),
+        "missed": missed,
+    }
+    result.update(_top_precision(home, perpetrators))
+    result["goals"] = GOALS
+    result["met"] = {k: _meets(k, result.get(k)) for k in GOALS}
+    result["evaluated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    return result
+
+
+def _top_precision(home: Path, perpetrators: set[str]) -> dict[str, float | None]:
+    try:
+        from upstander.risk.matrix import risk_matrix
+    except ImportError:  # the risk layer is optional for evaluating detectors alone
+        return {"precision_top20": None, "precision_top50": None}
+    ranked = [row.staff_id for row in risk_matrix(home)]
+    out: dict[str, float | None] = {}
+    for k in (20, 50):
+        top = ranked[:k]
+        out[f"precision_top{k}"] = round(sum(s in perpetrators for s in top) / len(top), 3) if top else None
+    return out
+
+
+def _round(x: float | None, digits: int) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def _meets(key: str, value: Any) -> bool | None:
+    if value is None:
+        return None
+    if key in {"median_delay_days", "alerts_per_1000_staff_week"}:
+        return value <= GOALS[key]
+    return value >= GOALS[key]

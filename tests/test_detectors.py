@@ -1,0 +1,123 @@
+"""Table-driven detector tests: small rows in, the findings expected out, benign look-alikes included.
+
+Each case starts from detect_world.base_world(): officer S1 attends a domestic abuse job on 1 March at 20:00
+(victim P1, vulnerable; suspect P2 at the same address); the case passes to S4 in public protection, who owns
+it until 21 March. S2 is another response officer, S3 a call handler, S5 a ticket-office clerk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from detect_world import at, base_world, comm, findings, look
+
+P1_PHONE, P3_PHONE, P4_PHONE = "+447500000001", "+447500000003", "+447500000004"
+World = dict[str, list[dict[str, Any]]]
+
+
+def add(**rows: list[dict[str, Any]]) -> Callable[[World], None]:
+    def apply(world: World) -> None:
+        for feed, new in rows.items():
+            world[feed].extend(new)
+    return apply
+
+
+def _texts(staff: str, days: list[float], number: str, text: str = "How are you doing?") -> list[dict]:
+    return [comm(staff, at(d), number, text) for d in days]
+
+
+CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]]] = [
+    # --- red flag 1: contact after the policing purpose ---------------------------------------------------
+    ("contact_after_purpose", "attending officer keeps texting the victim for weeks",
+     add(communications=_texts("S1", [4, 9.2, 15.15, 20], P1_PHONE)), [("S1", ["P1"])]),
+    ("contact_after_purpose", "officer in charge phones the victim during the investigation (look-alike)",
+     add(communications=[comm("S4", at(d, -6), P1_PHONE, None, "call") for d in (2, 5, 9, 14, 19)]), []),
+    ("contact_after_purpose", "courtesy call a few days after the case closes (look-alike)",
+     add(communications=[comm("S4", at(22, -6), P1_PHONE, None, "call")]), []),
+    ("contact_after_purpose", "two call-backs the day after attending (look-alike)",
+     add(communications=[comm("S1", at(0.6), P1_PHONE, None, "call"), comm("S1", at(1.6), P1_PHONE, None, "call")]),
+     []),
+    # --- red flag 4: look-ups with no policing purpose -----------------------------------------------------
+    ("unexplained_lookups", "uninvolved officer opens the victim's record three times",
+     add(audit=[look("S2", at(d), "person", "P1") for d in (10, 12, 15)]), [("S2", ["P1"])]),
+    ("unexplained_lookups", "attending officer views the people at the job (look-alike)",
+     add(audit=[look("S1", at(0, 0.5), "person", "P1"), look("S1", at(0, 0.6), "person", "P2")]), []),
+    ("unexplained_lookups", "officer in charge reviews the case for weeks (look-alike)",
+     add(audit=[look("S4", at(d, -7), "person", "P1") for d in (2, 6, 10, 18)]), []),
+    ("unexplained_lookups", "attending officer looks the victim up again a month later",
+     add(audit=[look("S1", at(d, -10), "person", "P1") for d in (30, 31)]), [("S1", ["P1"])]),
+    ("unexplained_lookups", "a watched organised-crime nominal looked up once with no purpose",
+     add(audit=[look("S2", at(5), "person", "P3")]), [("S2", ["P3"])]),
+    # --- red flag 7: complaints -----------------------------------------------------------------------------
+    ("complaints_accumulating", "three complaints inside twelve months",
+     add(complaints=[dict(complaint_id=f"C{i}", received=at(30 * i), subject_staff_id="S1",
+                          allegation="sexual_conduct", complainant_person_id=p, outcome="pending")
+                     for i, p in enumerate(["P1", "P3", "P4"])]), [("S1", ["P1", "P3", "P4"])]),
+    ("complaints_accumulating", "three complaints spread over eighteen months (look-alike)",
+     add(complaints=[dict(complaint_id=f"C{i}", received=at(-270 * i), subject_staff_id="S2",
+                          allegation="delivery_of_duties", complainant_person_id=None, outcome="upheld")
+                     for i in range(3)]), []),
+    # --- red flags 8 and 12: message content ----------------------------------------------------------------
+    ("message_content", "texts drift to secrecy and a personal number",
+     add(communications=[comm("S1", at(5), P1_PHONE, "You looked lovely today x"),
+                         comm("S1", at(7), P1_PHONE, "Best not to mention to anyone that we talk")]),
+     [("S1", ["P1"])]),
+    ("message_content", "professional updates from the officer in charge (look-alike)",
+     add(communications=[comm("S4", at(3), P1_PHONE, "Update on your case: the suspect has been interviewed."),
+                         comm("S4", at(8), P1_PHONE, "Your statement appointment is at 10:00 tomorrow.")]), []),
+    ("sexualised_messages_to_colleagues", "sexualised texts to a colleague's work phone",
+     add(communications=[comm("S1", at(d), "+447300000002", "You looked hot in that uniform today")
+                         for d in (3, 6)]), [("S1", [])]),
+    ("sexualised_messages_to_colleagues", "ordinary messages between colleagues (look-alike)",
+     add(communications=[comm("S1", at(d), "+447300000002", "Meet you at the van in 10") for d in (3, 6, 7)]), []),
+    # --- red flag 10: contact with people known for criminality ----------------------------------------------
+    ("contact_with_criminals", "work phone calls with a watched organised-crime nominal",
+     add(communications=[comm("S2", at(12, -8), P3_PHONE, None, "call")]), [("S2", ["P3"])]),
+    ("contact_with_criminals", "on-duty call to a suspect in a case the officer works (look-alike)",
+     add(communications=[comm("S4", at(3, -6), "+447500000002", None, "call")]), []),
+    # --- red flag 5: disposals around private contact ---------------------------------------------------------
+    ("disposals_for_associates", "offences disposed of after texts from members of the public",
+     add(communications=[comm("S5", at(d, -8), f"+44770000{d:04d}", "Got a ticket, can you help?", "sms",
+                              "inbound") for d in (3, 9)],
+         audit=[look("S5", at(d, -7), "other", f"TO-{d}", "dispose") for d in (3, 9)]), [("S5", [])]),
+    ("disposals_for_associates", "the ticket office disposing of offences all day (look-alike)",
+     add(audit=[look("S5", at(d, -7), "other", f"TO-{d}", "dispose") for d in range(2, 30)]), []),
+    # --- red flag 9: living with someone dealt with on duty ----------------------------------------------------
+    ("partner_in_records", "officer's home is the victim's address",
+     lambda w: w["staff"][0].update(home_uprn="800001"), [("S1", ["P1"]), ("S1", ["P2"])]),
+    ("partner_in_records", "lives with someone in records never dealt with (look-alike)",
+     lambda w: w["staff"][1].update(home_uprn="800004"), []),
+    # --- red flag 13: amplifiers ---------------------------------------------------------------------------------
+    ("amplifiers", "lapsed vetting and no training",
+     lambda w: w["staff"][1].update(vetting_expiry=None, apsp_training_date=None) or w["staff"][1].update(
+         vetting_expiry=__import__("datetime").date(2024, 1, 1)), [("S2", [])]),
+]
+
+
+@pytest.mark.parametrize(("detector", "case", "change", "expected"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES])
+def test_detector_case(detector: str, case: str, change: Callable[[World], None],
+                       expected: list[tuple[str, list[str]]]) -> None:
+    world = base_world()
+    change(world)
+    if detector != "amplifiers":
+        world["audit"].append(look("S3", at(60), "vehicle", "ZZ99 ZZZ"))  # data runs to the end of the period
+    got = [(f["subject_staff_id"], sorted(f["person_ids"])) for f in findings(detector, world)]
+    assert got == expected, case
+
+
+def test_a_finding_carries_its_evidence_and_alert_time() -> None:
+    world = base_world()
+    add(communications=_texts("S1", [4, 9.2, 15.15, 20], P1_PHONE))(world)
+    [f] = findings("contact_after_purpose", world)
+    assert len(f["evidence"]) == 4 and all(e.startswith("communications:") for e in f["evidence"])
+    assert f["alerted_at"] == at(15.15)  # the third contact outside the purpose
+    assert "4 contacts outside the policing purpose" in f["summary"]
+
+
+def test_parameters_change_what_fires() -> None:
+    world = base_world()
+    add(communications=_texts("S1", [4, 9.2, 15.15, 20], P1_PHONE))(world)
+    assert findings("contact_after_purpose", world, {"min_contacts": 5}) == []
