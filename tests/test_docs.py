@@ -56,3 +56,11 @@ def test_a_bad_setting_is_refused_with_its_name(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=name):
         settings.get(name)
+
+
+def test_detector_doc_is_generated_from_the_sql_headers() -> None:
+    from upstander.detect.detector_doc import render
+
+    assert (ROOT / "docs" / "detectors.md").read_text() == render(), (
+        "docs/detectors.md is stale: regenerate it with upstander.detect.detector_doc.render()"
+    )

@@ -1,4 +1,4 @@
-"""`upstander demo`: the README's first command. Simulate a small force, load it, and say what is where."""
+"""`upstander demo`: the README's first command. Simulate a small force, load it, detect, and say what is where."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import typer
 
 from upstander import settings
 from upstander.cli import app
+from upstander.cli.detect_cmd import detection_table
 from upstander.cli.load_cmd import load_table
 from upstander.cli.progress import err_console, progress_bar
 from upstander.cli.simulate_cmd import run_simulation, summary_table
+from upstander.detect.engine import run_detection
 from upstander.feeds.loading import load_delivery
 
 
@@ -18,18 +20,22 @@ def demo(
     days: int = typer.Option(30, "--days", help="Days to simulate."),
     seed: int = typer.Option(1, "--seed", help="Random seed."),
 ) -> None:
-    """Run the main job on embedded defaults: simulate a force with every red flag, then load it."""
+    """Run the main job on embedded defaults: simulate a force with every red flag, load it, run detection."""
     home = settings.home()
     out = home / "deliveries" / f"demo-{staff}x{days}-seed{seed}"
     result = run_simulation(staff, days, seed, out, every_flag=True, corrupt=False)
     err_console.print(summary_table(result))
     summary = load_delivery(out, home=home, progress=progress_bar())
     err_console.print(load_table(summary))
+    detection = run_detection(home)
+    err_console.print(detection_table(detection))
     err_console.print(
         f"\n[bold]Upstander home:[/] {home}\n"
         f"[bold]Delivery:[/] {out} ({result.scenarios} scenarios, red flags {result.flags}; "
         f"ground truth in ground_truth.csv)\n"
         f"[bold]Lake:[/] {summary.lake} ({sum(summary.loaded.values()):,} rows loaded, "
         f"{summary.quarantined} quarantined; {summary.rows_per_second:,.0f} rows/s)\n"
-        "Run it again and nothing changes: the load is idempotent."
+        f"[bold]Alerts:[/] {detection.alerts_total:,} in {home / 'alerts.duckdb'}; see `upstander risk` and "
+        "`upstander contact-review STAFF_ID`.\n"
+        "Run it again and nothing changes: loading and detection are idempotent."
     )

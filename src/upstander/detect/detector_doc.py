@@ -1,0 +1,54 @@
+"""Render docs/detectors.md from the detector files' own headers, so the document cannot drift from the SQL."""
+
+from __future__ import annotations
+
+from upstander.detect.catalogue import load_detectors
+from upstander.detect.lexicon import read_lexicon
+
+INTRO = """# Detectors
+
+Generated from the headers of `src/upstander/detect/detectors/*.sql` by
+`python -c "from upstander.detect.detector_doc import render; print(render(), end='')"`; do not edit by hand.
+
+Each detector is one SQL file: a metadata header in `--` comments (TOML), then a query. Any row the query
+returns is a finding; the engine stores it as an alert keyed by the detector and its `key` columns, so a
+pattern that grows updates its alert instead of raising another. Every finding carries `evidence`: references
+to the rows that made it fire (`communications:<comm_id>`, `audit:<audit_id>`, `complaints:<id>`,
+`positions:<device>@<stay start>`, `staff:<id>`, `people:<id>`), its `alerted_at` (when the data first met
+the threshold: the delay evaluation measures to this) and a one-line `summary`.
+
+Shared context views live in `src/upstander/detect/context/`: `met` (who each member of staff met through
+duty and until when the policing purpose lasted), `public_comms` (work-device contact with the public, matched
+to force records, with local time and duty status), `lookups` (every look-up with the explanation the data
+gives, or none), `stays` and `undeployed_stays` (stay-points from positions, and those no deployment
+explains), `stays_near_met`, `person_risk`, `message_terms` (the lexicon matched against message text).
+
+Parameters marked *seed* take their value from a case study; the rest are judgement, stated with the
+reason. Red flag 13 (amplifiers) never raises a triage alert; it weighs other signals in the risk matrix.
+"""
+
+
+def render() -> str:
+    parts = [INTRO, "| detector | red flags | category | weight | seed case |", "|---|---|---|---|---|"]
+    detectors = load_detectors()
+    for d in detectors:
+        flags = ", ".join(str(f) for f in d.red_flags)
+        parts.append(f"| [`{d.id}`](#{d.id}) | {flags} | {d.category} | {d.weight:g} | {d.seed_case} |")
+    parts.append("")
+    for d in detectors:
+        parts += [f"## `{d.id}`", "", f"**{d.title}**", "",
+                  f"- Red flags: {', '.join(str(f) for f in d.red_flags)}; category: {d.category}; "
+                  f"weight {d.weight:g}; {'amplifier (no triage alert)' if d.kind == 'amplifier' else 'alert'}.",
+                  f"- Follows: {d.seed_case}.",
+                  f"- Looks back {d.lookback_days} days; one alert per {', '.join(d.key)}.",
+                  f"- File: `detectors/{d.path.rsplit('/', 1)[-1]}`.", "", "How to read it: " + " ".join(
+                      line.strip() for line in d.reading.splitlines()), ""]
+        if d.parameters:
+            parts += ["| parameter | value | source | why |", "|---|---|---|---|"]
+            parts += [f"| `{p.name}` | {p.value} | {p.source} | {p.why} |" for p in d.parameters]
+            parts.append("")
+    parts += ["## The message lexicon", "",
+              "`src/upstander/detect/lexicon.csv`, used by `message_content` and `sexualised_messages_to_colleagues`:",
+              "", "| term | category | weight | why |", "|---|---|---|---|"]
+    parts += [f"| `{r['term_id']}` | {r['category']} | {r['weight']} | {r['why']} |" for r in read_lexicon()]
+    return "\n".join(parts) + "\n"
