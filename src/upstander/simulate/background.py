@@ -43,6 +43,7 @@ class Background:
         )
         audit = Audit(world)
         pid = world.people.person_id
+        people = [p for job in routine.jobs for ps in job.people.values() for p in ps]
         for i, staff in enumerate(duties.staff):
             start, end = int(duties.start[i]), int(duties.end[i])
             kind, area = duties.duty_type[i], duties.area[i]
@@ -60,7 +61,6 @@ class Background:
                           plate, plate)
             if wf.unit[staff] == "intelligence" and kind == "office":
                 # Analysts research people in the day's incidents: many look-ups, explained by the role.
-                people = [p for job in routine.jobs for ps in job.people.values() for p in ps]
                 for p in rng.choice(people, min(len(people), int(rng.poisson(10))), replace=False) if people else []:
                     audit(rows, staff, int(rng.integers(start, end)), "intelligence", "view", "person", pid[int(p)])
             if wf.unit[staff] == "support" and wf.role[staff] == "police_staff_other" and kind == "office" \

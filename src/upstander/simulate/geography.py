@@ -50,12 +50,11 @@ class Geography:
         return float(self.town_lat[t]), float(self.town_lon[t])
 
 
-def areas_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Policing area code for each point: the force box is cut into a 4 x 4 grid of sectors."""
-    row = np.clip(((lat - LAT0) / (LAT1 - LAT0) * GRID_ROWS).astype(int), 0, GRID_ROWS - 1)
-    col = np.clip(((lon - LON0) / (LON1 - LON0) * GRID_COLS).astype(int), 0, GRID_COLS - 1)
-    codes = np.array(AREAS, dtype=object)
-    return codes[row * GRID_COLS + col]
+def area_of(lat: float, lon: float) -> str:
+    """`areas_of` for one point, without numpy's per-call overhead (called once per incident)."""
+    row = min(max(int((lat - LAT0) / (LAT1 - LAT0) * GRID_ROWS), 0), GRID_ROWS - 1)
+    col = min(max(int((lon - LON0) / (LON1 - LON0) * GRID_COLS), 0), GRID_COLS - 1)
+    return AREAS[row * GRID_COLS + col]
 
 
 def area_centre(code: str) -> tuple[float, float]:
@@ -64,12 +63,6 @@ def area_centre(code: str) -> tuple[float, float]:
         LAT0 + (row + 0.5) * (LAT1 - LAT0) / GRID_ROWS,
         LON0 + (col + 0.5) * (LON1 - LON0) / GRID_COLS,
     )
-
-
-def jitter_km(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, km: float) -> tuple[np.ndarray, np.ndarray]:
-    lat = lat + rng.normal(0, km / KM_PER_DEG_LAT, np.shape(lat))
-    lon = lon + rng.normal(0, km / KM_PER_DEG_LON, np.shape(lon))
-    return np.clip(lat, LAT0, LAT1), np.clip(lon, LON0, LON1)
 
 
 def distance_km(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float,

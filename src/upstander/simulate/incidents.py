@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from upstander.simulate.clock import HOUR, local_midnight_utc
-from upstander.simulate.geography import areas_of, jitter_km
+from upstander.simulate.geography import KM_PER_DEG_LAT, KM_PER_DEG_LON, area_of
 from upstander.simulate.on_duty import OnDuty
 from upstander.simulate.rows import DayRows
 from upstander.simulate.world import World
@@ -129,7 +129,7 @@ def open_incident(world: World, rows: DayRows, rng: np.random.Generator, kind: s
                   people: dict[str, list[int]], lat: float, lon: float) -> Job:
     """Create an incident and record its people; the caller decides who works it and writes it at the end."""
     incident_id = f"I{world.ids.next('incident'):08d}"
-    area = str(areas_of(np.array([lat]), np.array([lon]))[0])
+    area = area_of(lat, lon)
     job = Job(incident_id, kind, priority, opened, None, lat, lon, area, people)
     for role, persons in people.items():
         for p in persons:
@@ -159,8 +159,9 @@ def incident_location(world: World, rng: np.random.Generator, kind: str, people:
         return person_home(world, someone)
     # Elsewhere: near a town centre, where most public-place incidents happen.
     t = int(rng.integers(len(world.geo.town_lat)))
-    lat, lon = jitter_km(rng, np.array([world.geo.town_lat[t]]), np.array([world.geo.town_lon[t]]), 1.2)
-    return float(lat[0]), float(lon[0])
+    d_lat, d_lon = rng.normal(0, 1.2, 2)
+    return (float(world.geo.town_lat[t]) + d_lat / KM_PER_DEG_LAT,
+            float(world.geo.town_lon[t]) + d_lon / KM_PER_DEG_LON)
 
 
 def day_incident_times(world: World, rng: np.random.Generator, day_index: int) -> np.ndarray:

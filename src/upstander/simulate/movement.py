@@ -122,6 +122,10 @@ class Movement:
                 by_vehicle.setdefault(v.vehicle, []).append(v)
             for s in v.staff:
                 by_staff.setdefault(s, []).append(v)
+        crews: dict[str, list[int]] = {}
+        for s, v in zip(pool.staff, pool.vehicle, strict=True):
+            if v is not None:
+                crews.setdefault(v, []).append(int(s))
         done: set[str] = set()
         pos: list[tuple[str, str, np.ndarray, ...]] = []
         silent: dict[int, list[Stop]] = {}
@@ -134,7 +138,7 @@ class Movement:
                 stops = [Stop(v.lat, v.lon, v.arrived, v.left, v.incident_id) for v in by_vehicle.get(vehicle, [])
                          if start <= v.dispatched < end]
                 stops += self.extra.pop((vehicle, day_index), [])
-                crew = pool.staff[(pool.vehicle == vehicle)]
+                crew = crews[vehicle]
                 for s in stops:
                     if s.radio_silent:
                         for c in crew:
@@ -156,20 +160,22 @@ class Movement:
             self._positions(rows, pos)
 
     def _positions(self, rows: DayRows, parts: list[tuple]) -> None:
-        source = np.concatenate([np.full(len(p[2]), p[0], dtype=object) for p in parts])
-        device = np.concatenate([np.full(len(p[2]), p[1], dtype=object) for p in parts])
-        t = np.concatenate([p[2] for p in parts])
-        # A device reports once per instant: keep the first fix where two segments meet.
-        order = np.lexsort((t, device))
-        device, t, source = device[order], t[order], source[order]
-        first = np.ones(len(t), dtype=bool)
-        first[1:] = (device[1:] != device[:-1]) | (t[1:] != t[:-1])
-        lat = np.concatenate([p[3] for p in parts])[order]
-        lon = np.concatenate([p[4] for p in parts])[order]
-        speed = np.concatenate([p[5] for p in parts])[order]
-        rows["positions"].extend(source=list(source[first]), device_id=list(device[first]), recorded_at=t[first],
-                                 lat=np.round(lat[first], 6), lon=np.round(lon[first], 6),
-                                 speed_kph=np.round(speed[first], 1))
+        """Each part is one device's track in time order; where two segments meet, keep the first fix."""
+        keep = []
+        for p in parts:
+            t = p[2]
+            first = np.ones(len(t), dtype=bool)
+            first[1:] = t[1:] > np.maximum.accumulate(t)[:-1]
+            keep.append(first)
+        sizes = [int(k.sum()) for k in keep]
+        rows["positions"].extend(
+            source=np.repeat([p[0] for p in parts], sizes).tolist(),
+            device_id=np.repeat([p[1] for p in parts], sizes).tolist(),
+            recorded_at=np.concatenate([p[2][k] for p, k in zip(parts, keep, strict=True)]),
+            lat=np.round(np.concatenate([p[3][k] for p, k in zip(parts, keep, strict=True)]), 6),
+            lon=np.round(np.concatenate([p[4][k] for p, k in zip(parts, keep, strict=True)]), 6),
+            speed_kph=np.round(np.concatenate([p[5][k] for p, k in zip(parts, keep, strict=True)]), 1),
+        )
 
     def _radio(self, rows: DayRows, rng: np.random.Generator, staff: int, start: int, end: int, visits: list[Visit],
                silent: list[Stop]) -> None:
