@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from detect_world import at, base_world, comm, findings, look
+from detect_world import at, base_world, comm, findings, look, stay
 
 P1_PHONE, P3_PHONE, P4_PHONE = "+447500000001", "+447500000003", "+447500000004"
 World = dict[str, list[dict[str, Any]]]
@@ -97,6 +97,57 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
 ]
 
 
+def _peers(world: World, heavy: int) -> None:
+    """Twenty constables with a dozen unexplained public contacts a month each, and S1 with `heavy`."""
+    for i in range(20):
+        sid = f"Q{i}"
+        world["staff"].append(dict(staff_id=sid, surname="Peer", role="constable", team_id="T1",
+                                   vetting_level="RV", start_date=at(-3000).date(), work_phones=[f"+44730100{i:04d}"]))
+        world["communications"] += [comm(sid, at(1 + 2 * k, -8), f"+4477110{i:02d}{k:03d}", "Thanks for your call")
+                                    for k in range(12)]
+    world["communications"] += [comm("S1", at(1 + 24 * k / heavy, -8), f"+447712{k:06d}", "hello")
+                                for k in range(heavy)]
+
+
+def _job_p4(world: World) -> None:
+    """S1 attends a low-priority antisocial behaviour job reported by P4 on day 10."""
+    world["incidents"].append(dict(incident_id="I2", type="antisocial_behaviour", priority=3, opened_at=at(10, -8),
+                                   closed_at=at(11), lat=51.52, lon=-1.75, area="A1", owning_team_id="T1"))
+    world["incident_staff"].append(dict(incident_id="I2", staff_id="S1", involvement="attending",
+                                        started_at=at(10, -7.5), ended_at=at(10, -7)))
+    world["incident_people"].append(dict(incident_id="I2", person_id="P4", role="reporting_person",
+                                         recorded_at=at(10, -7.5)))
+
+
+HOME_P1 = (51.50, -1.80)
+EXTRA_CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]]] = [
+    ("message_volume", "one officer's public contacts far above twenty peers", lambda w: _peers(w, 160),
+     [("S1", [])]),
+    ("message_volume", "a busy officer within the peers' range (look-alike)", lambda w: _peers(w, 14), []),
+    # The suspect lives at the same address, so the stops count against both people met at that job.
+    ("dwell_near_home", "vehicle parked near the victim's home on two later shifts",
+     add(positions=stay("VH-1", at(5, -8), 30, *HOME_P1) + stay("VH-1", at(9, -7), 30, *HOME_P1)),
+     [("S1", ["P1"]), ("S1", ["P2"])]),
+    ("dwell_near_home", "parked at the job itself while deployed there (look-alike)",
+     add(positions=stay("VH-1", at(0, 0.3), 60, *HOME_P1)), []),
+    ("dwell_near_home", "parked near the home only at the start of shifts (look-alike)",
+     add(positions=stay("VH-1", at(5, -13), 15, *HOME_P1) + stay("VH-1", at(9, -13), 15, *HOME_P1)), []),
+    ("radio_silence", "silent stop at the victim's home while texting her outside the purpose",
+     add(positions=stay("VH-1", at(5, -8), 40, *HOME_P1),
+         communications=_texts("S1", [6, 8], P1_PHONE)), [("S1", ["P1"])]),
+    ("radio_silence", "the same stop with radio traffic during it (look-alike)",
+     add(positions=stay("VH-1", at(5, -8), 40, *HOME_P1), communications=_texts("S1", [6, 8], P1_PHONE),
+         radio=[dict(staff_id="S1", occurred_at=at(5, -7.7), status="at_scene")]), []),
+    ("excessive_service", "low-priority job followed by calls and evening messages",
+     lambda w: (_job_p4(w), add(communications=[comm("S1", at(d, -9), P4_PHONE, None, "call") for d in (11, 12, 14, 15)]
+                                + _texts("S1", [16.1, 18.1], P4_PHONE))(w)), [("S1", ["P4"])]),
+    ("excessive_service", "low-priority job with daytime follow-up calls on duty (look-alike)",
+     lambda w: (_job_p4(w), add(communications=[comm("S1", at(d, -9), P4_PHONE, None, "call")
+                                                for d in (11, 12, 13, 14, 15, 16)])(w)), []),
+]
+CASES += EXTRA_CASES
+
+
 @pytest.mark.parametrize(("detector", "case", "change", "expected"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES])
 def test_detector_case(detector: str, case: str, change: Callable[[World], None],
                        expected: list[tuple[str, list[str]]]) -> None:
@@ -121,3 +172,14 @@ def test_parameters_change_what_fires() -> None:
     world = base_world()
     add(communications=_texts("S1", [4, 9.2, 15.15, 20], P1_PHONE))(world)
     assert findings("contact_after_purpose", world, {"min_contacts": 5}) == []
+
+
+def test_every_detector_has_a_case_that_fires_and_a_look_alike_that_does_not() -> None:
+    from upstander.detect.catalogue import load_detectors
+
+    firing = {d for d, _, _, expected in CASES if expected}
+    quiet = {d for d, _, _, expected in CASES if not expected}
+    for det in load_detectors():
+        assert det.id in firing, f"{det.id} has no case where it fires"
+        if det.kind == "alert":
+            assert det.id in quiet, f"{det.id} has no benign look-alike case"

@@ -71,7 +71,7 @@ def explained_share(home: Path, exclude_staff: set[str]) -> float | None:
     prepare(con, *span)
     con.register("_excluded", pa.table({"staff_id": pa.array(sorted(exclude_staff), pa.string())}))
     row = con.execute("""SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups
-                         WHERE staff_id NOT IN (SELECT staff_id FROM _excluded)""").fetchone()
+                         WHERE staff_id NOT IN (SELECT staff_id FROM _excluded)""").fetchall()[0]
     return None if row is None or row[0] is None else float(row[0])
 
 
@@ -79,7 +79,7 @@ def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
     truth = read_truth(truth_path)
     alerts = _alerts(home)
     con = Lake(home).connect()
-    n_staff = con.execute("SELECT count(*) FROM staff").fetchone()[0]
+    n_staff = con.execute("SELECT count(*) FROM staff").fetchall()[0][0]
     span = data_span(con)
     days = (span[1] - span[0]).days + 1 if span else 0
     perpetrators = {t.staff_id for t in truth}

@@ -31,7 +31,8 @@ def detect(
 
 def detection_table(summary: DetectionSummary) -> Table:
     since = summary.since.isoformat() if summary.since else "the beginning"
-    table = Table(title=f"Detection from {since}: {summary.alerts_total:,} alerts stored")
+    explained = "" if summary.explained_lookups is None else f"; {summary.explained_lookups:.2%} of look-ups explained"
+    table = Table(title=f"Detection from {since}: {summary.alerts_total:,} alerts stored{explained}")
     for name in ("detector", "findings", "new", "seconds"):
         table.add_column(name, justify="left" if name == "detector" else "right")
     for run in summary.runs:

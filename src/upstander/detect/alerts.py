@@ -60,7 +60,7 @@ class AlertStore:
         )
         with self.connect() as con:
             con.register("findings", findings)
-            before = con.execute("SELECT count(*) FROM alerts").fetchone()[0]
+            before = con.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
             con.execute(
                 f"""
                 INSERT INTO alerts (alert_id, detector_id, red_flags, category, kind, subject_staff_id, person_ids,
@@ -80,15 +80,16 @@ class AlertStore:
                 """,
                 [det.id, det.id, list(det.red_flags), det.category, det.kind, det.weight],
             )
-            return con.execute("SELECT count(*) FROM alerts").fetchone()[0] - before
+            return con.execute("SELECT count(*) FROM alerts").fetchall()[0][0] - before
 
     def count(self) -> int:
         with self.connect() as con:
-            return con.execute("SELECT count(*) FROM alerts").fetchone()[0]
+            return con.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
 
     def last_processed_day(self) -> date | None:
         with self.connect() as con:
-            row = con.execute("SELECT value FROM detection_state WHERE key = 'last_day'").fetchone()
+            rows = con.execute("SELECT value FROM detection_state WHERE key = 'last_day'").fetchall()
+        row = rows[0] if rows else None
         return date.fromisoformat(row[0]) if row else None
 
     def mark_processed(self, day: date) -> None:

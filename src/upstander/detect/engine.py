@@ -38,6 +38,7 @@ class DetectionSummary:
     full: bool
     runs: list[DetectorRun] = field(default_factory=list)
     alerts_total: int = 0
+    explained_lookups: float | None = None  # share of look-ups in the window that the data explains
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, object]:
@@ -49,6 +50,7 @@ class DetectionSummary:
             "findings": sum(r.findings for r in self.runs),
             "new_alerts": sum(r.new for r in self.runs),
             "alerts_total": self.alerts_total,
+            "explained_lookups": None if self.explained_lookups is None else round(self.explained_lookups, 5),
             "seconds": round(self.seconds, 2),
         }
 
@@ -66,10 +68,8 @@ def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date
 
 
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
-    row = con.execute("SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM audit").fetchone()
-    if row is None or row[0] is None:
-        return None
-    return row[0], row[1]
+    [(first, last)] = con.execute("SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM audit").fetchall()
+    return None if first is None else (first, last)
 
 
 def run_detection(home: Path | None = None, *, full: bool = False, detectors: list[Detector] | None = None,
@@ -88,6 +88,8 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     summary.since = since
     lookback = max((d.lookback_days for d in detectors), default=0)
     prepare(con, first, last, None if since is None else since - timedelta(days=lookback))
+    [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
+    summary.explained_lookups = None if share is None else float(share)
     for det in detectors:
         t0 = time.perf_counter()
         table = run_one(con, det, since)
