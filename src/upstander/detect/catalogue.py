@@ -156,6 +156,24 @@ def load_context(directory: Path | None = None) -> list[tuple[str, str]]:
     views = []
     for p in sorted(directory.glob("*.sql")):
         name = p.stem.split("_", 1)[1]
-        body = "\n".join(line for line in p.read_text(encoding="utf-8").splitlines() if not line.startswith("--"))
-        views.append((name, body.strip().rstrip(";")))
+        text = p.read_text(encoding="utf-8")
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip().rstrip(";")
+        if text.startswith("-- expand: lexicon"):
+            body = _per_lexicon_term(body, str(p))
+        views.append((name, body))
     return views
+
+
+def _per_lexicon_term(body: str, where: str) -> str:
+    """The query once per lexicon term with the term's values written in, unioned."""
+    from upstander.detect.lexicon import read_lexicon
+
+    parts = []
+    for term in read_lexicon():
+        values = {"term_id": term["term_id"], "category": term["category"], "pattern": term["pattern"],
+                  "weight": float(term["weight"])}
+        parts.append(_PARAM.sub(lambda m, v=values: sql_literal(v[m.group(1)]) if m.group(1) in v
+                                else m.group(0), body))
+    if not parts:
+        raise DetectorError(f"{where}: the lexicon is empty")
+    return "\nUNION ALL\n".join(f"({part})" for part in parts)

@@ -48,38 +48,47 @@ custody_link AS (
            c.arresting_staff_id, c.custody_officer_id
     FROM custody c
 ),
-explained AS (
-    SELECT a.audit_id,
-        CASE
-        WHEN a.object_type = 'incident' AND EXISTS (SELECT 1 FROM involvement v WHERE v.staff_id = a.staff_id
-             AND v.incident_id = a.object_id AND a.occurred_at BETWEEN v.valid_from AND v.valid_to) THEN 'involved'
-        WHEN a.object_type = 'person' AND EXISTS (SELECT 1 FROM person_inv v WHERE v.staff_id = a.staff_id
-             AND v.person_id = a.object_id AND a.occurred_at BETWEEN v.valid_from AND v.valid_to) THEN 'involved'
-        WHEN a.object_type = 'incident' AND EXISTS (SELECT 1 FROM hop h WHERE h.staff_id = a.staff_id
-             AND h.incident_id = a.object_id AND a.occurred_at BETWEEN h.valid_from AND h.valid_to) THEN 'one_hop'
-        WHEN a.object_type = 'incident' AND EXISTS (SELECT 1 FROM team_inc ti JOIN staff_team st
-             ON st.team_id = ti.team_id WHERE st.staff_id = a.staff_id AND ti.incident_id = a.object_id
-             AND a.occurred_at < ti.opened_at + INTERVAL 120 DAY) THEN 'team'
-        WHEN a.object_type = 'incident' AND EXISTS (SELECT 1 FROM incidents i JOIN on_duty d ON d.area = i.area
-             WHERE i.incident_id = a.object_id AND d.staff_id = a.staff_id
-             AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at
-             AND a.occurred_at < i.opened_at + INTERVAL 7 DAY) THEN 'area'
-        -- Two EXISTS side by side rather than one inside the other: Spark cannot correlate two levels out.
-        WHEN a.object_type IN ('person', 'custody') AND (EXISTS (SELECT 1 FROM custody_link c
-             WHERE (c.person_id = a.object_id OR c.custody_id = a.object_id)
-             AND a.occurred_at BETWEEN c.valid_from AND c.valid_to
-             AND a.staff_id IN (c.arresting_staff_id, c.custody_officer_id))
-          OR EXISTS (SELECT 1 FROM custody_link c JOIN on_duty d ON d.area = c.suite AND d.duty_type = 'custody'
-             WHERE (c.person_id = a.object_id OR c.custody_id = a.object_id)
-             AND a.occurred_at BETWEEN c.valid_from AND c.valid_to
-             AND d.staff_id = a.staff_id AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at))
-             THEN 'custody'
-        WHEN EXISTS (SELECT 1 FROM staff_team st WHERE st.staff_id = a.staff_id
-             AND st.unit_type IN ('intelligence', 'professional_standards')) THEN 'role'
-        WHEN a.action = 'search' AND a.object_id IS NULL AND EXISTS (SELECT 1 FROM on_duty d
-             WHERE d.staff_id = a.staff_id AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at)
-             THEN 'search'
-        END AS explanation
-    FROM a
+-- Each explanation is a join producing the look-ups it explains; the first in the order above wins.
+explanations AS (
+    SELECT a.audit_id, 1 AS rank, 'involved' AS explanation
+    FROM a JOIN involvement v ON v.staff_id = a.staff_id AND v.incident_id = a.object_id
+    WHERE a.object_type = 'incident' AND a.occurred_at BETWEEN v.valid_from AND v.valid_to
+    UNION ALL
+    SELECT a.audit_id, 1, 'involved'
+    FROM a JOIN person_inv v ON v.staff_id = a.staff_id AND v.person_id = a.object_id
+    WHERE a.object_type = 'person' AND a.occurred_at BETWEEN v.valid_from AND v.valid_to
+    UNION ALL
+    SELECT a.audit_id, 2, 'one_hop'
+    FROM a JOIN hop h ON h.staff_id = a.staff_id AND h.incident_id = a.object_id
+    WHERE a.object_type = 'incident' AND a.occurred_at BETWEEN h.valid_from AND h.valid_to
+    UNION ALL
+    SELECT a.audit_id, 3, 'team'
+    FROM a JOIN staff_team st ON st.staff_id = a.staff_id
+    JOIN team_inc ti ON ti.team_id = st.team_id AND ti.incident_id = a.object_id
+    WHERE a.object_type = 'incident' AND a.occurred_at < ti.opened_at + INTERVAL 120 DAY
+    UNION ALL
+    SELECT a.audit_id, 4, 'area'
+    FROM a JOIN incidents i ON i.incident_id = a.object_id
+    JOIN on_duty d ON d.staff_id = a.staff_id AND d.area = i.area
+    WHERE a.object_type = 'incident' AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at
+      AND a.occurred_at < i.opened_at + INTERVAL 7 DAY
+    UNION ALL
+    SELECT a.audit_id, 5, 'custody'
+    FROM a JOIN custody_link c ON c.person_id = a.object_id OR c.custody_id = a.object_id
+    LEFT JOIN on_duty d ON d.staff_id = a.staff_id AND d.duty_type = 'custody' AND d.area = c.suite
+         AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at
+    WHERE a.object_type IN ('person', 'custody') AND a.occurred_at BETWEEN c.valid_from AND c.valid_to
+      AND (a.staff_id IN (c.arresting_staff_id, c.custody_officer_id) OR d.staff_id IS NOT NULL)
+    UNION ALL
+    SELECT a.audit_id, 6, 'role'
+    FROM a JOIN staff_team st ON st.staff_id = a.staff_id
+    WHERE st.unit_type IN ('intelligence', 'professional_standards')
+    UNION ALL
+    SELECT a.audit_id, 7, 'search'
+    FROM a JOIN on_duty d ON d.staff_id = a.staff_id AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at
+    WHERE a.action = 'search' AND a.object_id IS NULL
+),
+first_explanation AS (
+    SELECT audit_id, arg_min(explanation, rank) AS explanation FROM explanations GROUP BY audit_id
 )
-SELECT a.*, e.explanation FROM a JOIN explained e ON e.audit_id = a.audit_id
+SELECT a.*, e.explanation FROM a LEFT JOIN first_explanation e ON e.audit_id = a.audit_id
