@@ -2,8 +2,8 @@
 
 The truth file is only ever read here, by an explicit command; detectors never see it. A ground-truth row
 (scenario, red flag) counts as found when an alert for the same member of staff covering that red flag was
-raised between a day before the scenario's first observable signal and sixty days after its last. The delay
-is from that first signal to the first such alert.
+raised from a day before the scenario's first observable signal onwards (a signal that arrives in a late
+delivery is still found, late). The delay is from that first signal to the first such alert.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from upstander.detect.alerts import AlertStore
-from upstander.detect.engine import data_span, prepare
+from upstander.detect.engine import data_span
 from upstander.lake import Lake
 
 GOALS = {"recall": 0.95, "median_delay_days": 14, "alerts_per_1000_staff_week": 5.0, "precision_top20": 0.75,
@@ -63,16 +63,12 @@ def _alerts(home: Path) -> list[dict[str, Any]]:
 
 
 def explained_share(home: Path, exclude_staff: set[str]) -> float | None:
-    """Share of look-ups by staff outside the ground truth that the data explains."""
-    con = Lake(home).connect()
-    span = data_span(con)
-    if span is None:
-        return None
-    prepare(con, *span)
-    con.register("_excluded", pa.table({"staff_id": pa.array(sorted(exclude_staff), pa.string())}))
-    row = con.execute("""SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups
-                         WHERE staff_id NOT IN (SELECT staff_id FROM _excluded)""").fetchall()[0]
-    return None if row is None or row[0] is None else float(row[0])
+    """Share of look-ups by staff outside the ground truth that the data explains (recorded by detect)."""
+    with AlertStore(home).connect() as con:
+        con.register("_excluded", pa.table({"staff_id": pa.array(sorted(exclude_staff), pa.string())}))
+        [(share,)] = con.execute("""SELECT sum(explained) / nullif(sum(lookups), 0) FROM lookup_stats
+                                    WHERE staff_id NOT IN (SELECT staff_id FROM _excluded)""").fetchall()
+    return None if share is None else float(share)
 
 
 def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
@@ -89,9 +85,8 @@ def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
     missed = []
     for t in truth:
         lo = (t.start - timedelta(days=1)).timestamp()
-        hi = (t.end + timedelta(days=60)).timestamp()
         hits = [a["alerted_at"] for a in alerts if a["subject_staff_id"] == t.staff_id
-                and t.red_flag in a["red_flags"] and lo <= a["alerted_at"] <= hi]
+                and t.red_flag in a["red_flags"] and lo <= a["alerted_at"]]
         found[t.red_flag].append(bool(hits))
         if hits:
             delays[t.red_flag].append(max(0.0, (min(hits) - t.start.timestamp()) / 86400))

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     updated TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS detection_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS lookup_stats (staff_id VARCHAR PRIMARY KEY, lookups BIGINT, explained BIGINT);
 """
 
 
@@ -81,6 +82,19 @@ class AlertStore:
                 [det.id, det.id, list(det.red_flags), det.category, det.kind, det.weight],
             )
             return con.execute("SELECT count(*) FROM alerts").fetchall()[0][0] - before
+
+    def record_lookup_stats(self, stats: pa.Table, full: bool) -> None:
+        """Per member of staff, how many look-ups the data explains; a full run replaces, an incremental one adds
+        (its window re-reads the look-back, so the figures are approximate until the next full run)."""
+        with self.connect() as con:
+            con.register("stats", stats)
+            if full:
+                con.execute("DELETE FROM lookup_stats")
+                con.execute("INSERT INTO lookup_stats SELECT staff_id, lookups, explained FROM stats")
+            else:
+                con.execute("""INSERT INTO lookup_stats SELECT staff_id, lookups, explained FROM stats
+                               ON CONFLICT (staff_id) DO UPDATE SET lookups = lookup_stats.lookups + excluded.lookups,
+                               explained = lookup_stats.explained + excluded.explained""")
 
     def count(self) -> int:
         with self.connect() as con:

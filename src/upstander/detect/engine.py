@@ -90,6 +90,8 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     prepare(con, first, last, None if since is None else since - timedelta(days=lookback))
     [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
     summary.explained_lookups = None if share is None else float(share)
+    store.record_lookup_stats(con.sql("SELECT staff_id, count(*) AS lookups, count(explanation) AS explained "
+                                      "FROM lookups GROUP BY staff_id").to_arrow_table(), full=since is None)
     for det in detectors:
         t0 = time.perf_counter()
         table = run_one(con, det, since)

@@ -2,14 +2,17 @@
 
 The lake, the reference tables and the context views are set up exactly as `engine.prepare` does on DuckDB:
 each feed is a temp view over the Parquet files the manifest lists (entity feeds show the current version of
-each key), `uk_calendar` and `lexicon` come from the same Python tables, and the context views are cached.
-Each detector is bound with `bind()`, wrapped as `engine.run_one` wraps it, translated and run.
+each key), `uk_calendar` and `lexicon` come from the same Python tables, and the context views are computed
+once, in file order. Each detector is bound with `bind()`, wrapped as `engine.run_one` wraps it, translated
+and run.
 
-    with spark_session() as spark:
-        findings = run_on_spark(home, spark=spark)  # {detector id: findings as an Arrow table}
+    findings = run_on_spark(home)  # {detector id: findings as an Arrow table}, like engine.run_one's
+    with spark_session() as spark:  # or keep one session for several runs, as a benchmark would
+        findings = run_on_spark(home, spark=spark)
 
-SQLGlot translates most of the DuckDB dialect; `translate` adds the few rewrites where its output would run
-on Spark but mean something else (each is documented at `_fix`).
+SQLGlot translates most of the DuckDB dialect; `translate` adds the rewrites where its output would fail on
+Spark or give a different answer, each explained in `_fix`. The parity test runs a simulated force through
+both engines and requires identical findings.
 """
 
 from __future__ import annotations
@@ -46,20 +49,32 @@ SPARK_CONF: dict[str, str] = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.ansi.enabled": "true",  # fail on bad casts and overflow, as DuckDB does, on Spark 3.5 too
+    "spark.sql.legacy.sizeOfNull": "false",  # size(NULL) is NULL, as array_length(NULL), not -1
+    # A feed is hundreds of small day files: list them on the driver rather than with a Spark job.
+    "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
 }
+QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=256m"
 _MICROS = {"SECOND": 1_000_000, "MINUTE": 60_000_000, "HOUR": 3_600_000_000, "DAY": 86_400_000_000}
 _DT_UNITS = ("DAY", "HOUR", "MINUTE", "SECOND")  # make_dt_interval(days, hours, mins, secs)
 
 
 @contextmanager
-def spark_session(master: str = "local[2]", work: Path | None = None) -> Iterator[SparkSession]:
-    """A local SparkSession configured like the DuckDB connection; stopped on exit."""
+def spark_session(master: str = "local[2]", *, quick_start: bool = True, conf: dict[str, str] | None = None,
+                  work: Path | None = None) -> Iterator[SparkSession]:
+    """A local SparkSession configured like the DuckDB connection, with `conf` on top; stopped on exit.
+
+    quick_start uses the JVM's quick compiler only and a serial collector: on small data (tests, a few
+    weeks of one force) that halves Spark's CPU time; turn it off for long runs on big data. Scratch files
+    go to a temporary directory under `work` (the system's when None)."""
     from pyspark.sql import SparkSession
 
     with tempfile.TemporaryDirectory(prefix="upstander-spark-", dir=work) as scratch:
+        settings = {**SPARK_CONF, "spark.local.dir": scratch,
+                    "spark.sql.warehouse.dir": str(Path(scratch) / "warehouse")}
+        if quick_start:
+            settings["spark.driver.extraJavaOptions"] = QUICK_JVM
         builder = SparkSession.builder.master(master).appName("upstander-detect")
-        for key, value in {**SPARK_CONF, "spark.local.dir": scratch,
-                           "spark.sql.warehouse.dir": str(Path(scratch) / "warehouse")}.items():
+        for key, value in {**settings, **(conf or {})}.items():
             builder = builder.config(key, value)
         spark = builder.getOrCreate()
         spark.sparkContext.setLogLevel("ERROR")
@@ -73,11 +88,18 @@ def spark_session(master: str = "local[2]", work: Path | None = None) -> Iterato
 def translate(sql: str) -> str:
     """DuckDB SQL (already bound) as Spark SQL."""
     tree = sqlglot.parse_one(sql, read="duckdb")
-    for node in reversed(list(tree.walk(bfs=False))):  # children first, so fixes nest
+    for length in list(tree.find_all(exp.Length)):
+        # DuckDB's len() takes a string or a list; SQLGlot makes it Spark's length(), for strings only. A list
+        # is recognised here only where it is built; for a list column write array_length(), which is size().
+        if isinstance(length.this, _LIST_BUILDERS):
+            length.replace(exp.ArraySize(this=length.this.copy()))
+    for node in reversed(list(tree.walk(bfs=False))):  # children first, so that fixes nest
         fixed = _fix(node)
         if fixed is not node:
-            tree = fixed if node is tree else tree
-            node.replace(fixed)
+            if node is tree:
+                tree = fixed
+            else:
+                node.replace(fixed)
     return tree.sql(dialect="spark")
 
 
@@ -86,51 +108,78 @@ def _fn(name: str, *args: exp.Expression) -> exp.Expression:
 
 
 def _lambda(body: str) -> exp.Expression:
-    """A Spark lambda over one element `item`, written in Spark SQL."""
+    """A Spark lambda over one element `item`, its body written in Spark SQL."""
     return exp.Lambda(this=sqlglot.parse_one(body, read="spark"), expressions=[exp.to_identifier("item")])
 
 
+_NOT_NULL = "item IS NOT NULL"
+_LIST_BUILDERS = (exp.Array, exp.ArrayAgg, exp.ArraySort, exp.ArrayDistinct, exp.Flatten, exp.ArrayConcat,
+                  exp.ArrayFilter, exp.Split)
+# Clauses around an aggregate: a fix that wraps the aggregate's result must wrap them too.
+_AGG_CLAUSES = (exp.Filter, exp.Window, exp.IgnoreNulls, exp.RespectNulls)
+
+
 def _fix(node: exp.Expression) -> exp.Expression:
-    """Rewrites where SQLGlot's Spark SQL would run but differ from DuckDB."""
-    if isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.TEXT_TYPES) and not node.this.is_string:
+    """Rewrites where SQLGlot's Spark SQL would fail on Spark, or run but give a different answer."""
+    if isinstance(node, (exp.Avg, exp.ArrayAgg, *_AGG_CLAUSES)):
+        return _fix_aggregate(node)
+    if isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.TEXT_TYPES) \
+            and not isinstance(node.this, exp.Literal | exp.Null):
         # DuckDB writes a TIMESTAMPTZ as text with its offset ('2025-01-10 14:15:17+00'); Spark omits it.
-        # typeof() is folded at planning time, so this costs nothing for other types.
-        text = exp.Cast(this=node.this.copy(), to=exp.DataType.build("STRING"))
-        suffix = exp.If(this=exp.EQ(this=_fn("typeof", node.this.copy()), expression=exp.Literal.string("timestamp")),
-                        true=exp.Literal.string("+00"), false=exp.Literal.string(""))
-        return exp.Concat(expressions=[text, suffix])
-    if isinstance(node, exp.Avg):
-        # DuckDB's avg is DOUBLE for every numeric input; Spark keeps DECIMAL for decimals, which then prints
-        # differently ('75' rather than '75.0') when concatenated into a summary.
-        return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
+        # typeof() is folded when Spark plans the query, so other types pay nothing.
+        is_tz = exp.EQ(this=_fn("typeof", node.this), expression=exp.Literal.string("timestamp"))
+        return exp.Concat(expressions=[exp.Cast(this=node.this.copy(), to=exp.DataType.build("STRING")),
+                                       exp.If(this=is_tz, true=exp.Literal.string("+00"),
+                                              false=exp.Literal.string(""))])
     if isinstance(node, exp.TimeToUnix):
-        # epoch() is seconds with the fraction; Spark's unix_timestamp truncates to whole seconds.
+        # epoch() is seconds with their fraction; SQLGlot's unix_timestamp() truncates to whole seconds.
         return exp.Div(this=_fn("unix_micros", node.this), expression=exp.Literal.number(1_000_000))
     if isinstance(node, exp.DateDiff) and node.args.get("date_part_boundary"):
         return _boundaries_crossed(node)
     if isinstance(node, exp.Interval) and not isinstance(node.this, exp.Literal):
-        # INTERVAL (expr) DAY, from a bound parameter: Spark only takes literals after INTERVAL.
+        # INTERVAL (:days) DAY with a bound number: Spark takes only a literal after INTERVAL.
         unit = node.unit.name.upper() if node.unit else "DAY"
-        if unit in _DT_UNITS:
-            args = [exp.Literal.number(0)] * _DT_UNITS.index(unit) + [node.this.unnest()]
-            return _fn("make_dt_interval", *args)
-        if unit in ("YEAR", "MONTH"):
-            args = [exp.Literal.number(0)] * ("YEAR", "MONTH").index(unit) + [node.this.unnest()]
-            return _fn("make_ym_interval", *args)
-    if isinstance(node, exp.ArrayAgg):
-        return _list_keeping_nulls(node)
+        for units, make in ((_DT_UNITS, "make_dt_interval"), (("YEAR", "MONTH"), "make_ym_interval")):
+            if unit in units:
+                return _fn(make, *[exp.Literal.number(0)] * units.index(unit), node.this.unnest())
     if isinstance(node, exp.ArrayDistinct):
-        # DuckDB's list_distinct also drops NULLs.
-        return exp.ArrayDistinct(this=_fn("filter", node.this, _lambda("item IS NOT NULL")))
+        # DuckDB's list_distinct also drops NULLs; Spark's array_distinct keeps one.
+        return exp.ArrayDistinct(this=_fn("filter", node.this, _lambda(_NOT_NULL)))
     if isinstance(node, exp.Flatten):
-        # DuckDB's flatten skips NULL inner lists; Spark's returns NULL if any inner list is NULL.
-        return exp.Flatten(this=_fn("filter", node.this, _lambda("item IS NOT NULL")))
+        # DuckDB's flatten skips NULL inner lists; Spark's returns NULL if there is one.
+        return exp.Flatten(this=_fn("filter", node.this, _lambda(_NOT_NULL)))
+    return node
+
+
+def _fix_aggregate(node: exp.Expression) -> exp.Expression:
+    """avg() and list(), fixed once at their outermost FILTER or OVER clause."""
+    if isinstance(node.parent, _AGG_CLAUSES) and node.arg_key == "this":
+        return node  # fixed when the clause around it is reached
+    agg = node
+    while isinstance(agg, _AGG_CLAUSES):
+        agg = agg.this
+    if isinstance(agg, exp.Avg):
+        # DuckDB's avg is DOUBLE for any numbers; Spark's stays DECIMAL for decimals, and a DECIMAL prints
+        # differently in a summary ('75' rather than '75.0').
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
+    if isinstance(agg, exp.ArrayAgg) and not isinstance(agg.this, exp.Order):
+        # DuckDB's list() keeps NULLs; Spark's collect_list and collect_set drop them. Collect one-field
+        # structs, which are never NULL, and unwrap them.
+        distinct = isinstance(agg.this, exp.Distinct)
+        value = agg.this.expressions[0] if distinct else agg.this
+        struct = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier("v"), expression=value.copy())])
+        collect = _fn("collect_set", struct) if distinct else exp.ArrayAgg(this=struct)
+        if agg is node:
+            return _fn("transform", collect, _lambda("item.v"))
+        root = node.copy()
+        next(a for a in root.find_all(exp.ArrayAgg)).replace(collect)  # the first found is the outermost
+        return _fn("transform", root, _lambda("item.v"))
     return node
 
 
 def _boundaries_crossed(node: exp.DateDiff) -> exp.Expression:
     """DuckDB's date_diff counts unit boundaries crossed (10:00:59 to 10:01:00 is one minute); Spark's
-    datediff/timestampdiff counts whole units elapsed (none). Truncate both ends, then divide."""
+    datediff(unit, ...) counts whole units elapsed (none). Truncate both ends to the unit, then divide."""
     unit = node.unit.name.upper() if node.unit else "DAY"
     if unit not in _MICROS:
         return node
@@ -138,20 +187,6 @@ def _boundaries_crossed(node: exp.DateDiff) -> exp.Expression:
                   for t in (node.expression, node.this))
     return exp.IntDiv(this=exp.paren(exp.Sub(this=end, expression=start), copy=False),
                       expression=exp.Literal.number(_MICROS[unit]))
-
-
-def _list_keeping_nulls(node: exp.ArrayAgg) -> exp.Expression:
-    """DuckDB's list() keeps NULL values; Spark's collect_list drops them. Collect one-field structs (never
-    NULL themselves) and unwrap them."""
-    inner = node.this
-    distinct = isinstance(inner, exp.Distinct)
-    value = inner.expressions[0] if distinct else inner
-    wrapped = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier("v"), expression=value.copy())])
-    if distinct:
-        collected: exp.Expression = _fn("collect_set", wrapped)
-    else:
-        collected = exp.ArrayAgg(this=wrapped)
-    return _fn("transform", collected, _lambda("item.v"))
 
 
 # ----- the lake, reference tables and context on Spark ---------------------------------------------------
@@ -176,21 +211,23 @@ def register_lake(spark: SparkSession, lake: Lake) -> None:
         if feed.kind == "entity":
             frame.createOrReplaceTempView(f"{feed.name}_history")
             # The current version of each key: highest load, then row, as store.py's DuckDB view. Columns
-            # are named so that SQLGlot's rewrite of QUALIFY does not leak its row number column.
+            # are named so that SQLGlot's rewrite of QUALIFY does not leak its row number column. Entity
+            # feeds are small and read by most queries, so they are computed once.
             columns = ", ".join(name for name, _ in feed_columns(feed))
-            spark.sql(translate(f"SELECT {columns} FROM {feed.name}_history QUALIFY row_number() OVER "
-                                f"(PARTITION BY {', '.join(feed.key)} ORDER BY _load DESC, _row DESC) = 1")
-                      ).createOrReplaceTempView(feed.name)
+            _materialise(spark, feed.name, translate(
+                f"SELECT {columns} FROM {feed.name}_history QUALIFY row_number() OVER "
+                f"(PARTITION BY {', '.join(feed.key)} ORDER BY _load DESC, _row DESC) = 1"))
         else:
             frame.createOrReplaceTempView(feed.name)
 
 
+_ARROW_TYPES = {pa.date32(): "DATE", pa.int32(): "INT", pa.string(): "STRING", pa.float64(): "DOUBLE"}
+
+
 def _register_arrow(spark: SparkSession, name: str, table: pa.Table) -> None:
-    schema = ", ".join(f"`{f.name}` {_spark_type(_ARROW_TO_DUCK[str(f.type)])}" for f in table.schema)
+    """A small reference table from Python (through rows: PySpark 3.5 cannot take an Arrow table)."""
+    schema = ", ".join(f"`{f.name}` {_ARROW_TYPES[f.type]}" for f in table.schema)
     spark.createDataFrame(table.to_pylist(), schema=schema).createOrReplaceTempView(name)
-
-
-_ARROW_TO_DUCK = {"date32[day]": "DATE", "int32": "INTEGER", "string": "VARCHAR", "double": "DOUBLE"}
 
 
 def data_span(spark: SparkSession) -> tuple[date, date] | None:
@@ -205,7 +242,14 @@ def prepare(spark: SparkSession, first: date, last: date, since: date | None = N
     _register_arrow(spark, "uk_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     _register_arrow(spark, "lexicon", lexicon_table())
     for name, sql in load_context():
-        spark.sql(f"CACHE TABLE {name} AS {translate(bind(sql, {}, since, name))}")
+        _materialise(spark, name, translate(bind(sql, {}, since, name)))
+
+
+def _materialise(spark: SparkSession, name: str, sql: str) -> None:
+    """Compute a view once and register the result. Not CACHE TABLE or cache(): Spark 4 does not match a
+    cached query with CTEs when a later query uses it, and recomputes it every time. A local checkpoint
+    also cuts the lineage, so later queries plan against a table rather than the whole context."""
+    spark.sql(sql).localCheckpoint(eager=True).createOrReplaceTempView(name)
 
 
 def run_one(spark: SparkSession, det: Detector, since: date | None) -> pa.Table:
@@ -214,13 +258,16 @@ def run_one(spark: SparkSession, det: Detector, since: date | None) -> pa.Table:
     sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days))
     wrapped = (f"SELECT * FROM ({sql}) AS findings "
                f"WHERE alerted_at >= '{report_from.isoformat()}'::TIMESTAMPTZ")
-    return _to_arrow(spark.sql(translate(wrapped)))
+    return collect_arrow(spark.sql(translate(wrapped)))
 
 
-def _to_arrow(frame: DataFrame) -> pa.Table:
+def collect_arrow(frame: DataFrame) -> pa.Table:
+    """Findings as Arrow, timestamps in UTC (collect() would give naive datetimes in the local zone)."""
     if hasattr(frame, "toArrow"):  # PySpark 4
         return frame.toArrow()
-    return pa.Table.from_batches(frame._collect_as_arrow(), schema=None)  # PySpark 3.5
+    from pyspark.sql.pandas.types import to_arrow_schema  # PySpark 3.5
+
+    return pa.Table.from_batches(frame._collect_as_arrow(), schema=to_arrow_schema(frame.schema))
 
 
 def run_on_spark(home: Path | None = None, *, detectors: list[Detector] | None = None, since: date | None = None,
@@ -237,7 +284,4 @@ def run_on_spark(home: Path | None = None, *, detectors: list[Detector] | None =
         return {d.id: pa.table({}) for d in detectors}
     lookback = max((d.lookback_days for d in detectors), default=0)
     prepare(spark, *span, None if since is None else since - timedelta(days=lookback))
-    try:
-        return {det.id: run_one(spark, det, since) for det in detectors}
-    finally:
-        spark.catalog.clearCache()
+    return {det.id: run_one(spark, det, since) for det in detectors}

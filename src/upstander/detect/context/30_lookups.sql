@@ -8,29 +8,8 @@
 --   custody    on custody duty at the suite while the person was detained, or arrested or booked them in
 --   role       intelligence and professional standards staff research records as their job
 --   search     a search (no record opened) while on duty
-WITH a AS (
-    SELECT audit_id, staff_id, occurred_at, system, action, object_type, object_id, search_terms
-    FROM audit
-    WHERE occurred_at >= :since
-      AND (object_type IN ('person', 'incident', 'custody') OR (action = 'search' AND object_id IS NULL))
-),
-involvement AS (
-    -- Owners and investigators need the records until a month after the case closes; those who took the
-    -- call, dispatched or attended, for three days after their part ended.
-    SELECT s.staff_id, s.incident_id, s.started_at - INTERVAL 1 DAY AS valid_from,
-           CASE WHEN s.involvement IN ('owner', 'investigator', 'supervisor')
-                THEN coalesce(s.ended_at, TIMESTAMP '2999-12-31 00:00:00+00') + INTERVAL 30 DAY
-                ELSE coalesce(s.ended_at, s.started_at) + INTERVAL 3 DAY END AS valid_to
-    FROM incident_staff s
-),
-person_inv AS (
-    SELECT i.staff_id, ip.person_id, i.valid_from, i.valid_to
-    FROM involvement i JOIN incident_people ip ON ip.incident_id = i.incident_id
-),
-hop AS (
-    SELECT pi.staff_id, ip.incident_id, pi.valid_from, pi.valid_to
-    FROM person_inv pi JOIN incident_people ip ON ip.person_id = pi.person_id
-),
+WITH a AS (SELECT * FROM audit_lookups),
+person_inv AS (SELECT * FROM person_involvement),
 staff_team AS (
     SELECT s.staff_id, s.team_id, t.unit_type FROM staff s JOIN teams t ON t.team_id = s.team_id
 ),
@@ -58,9 +37,11 @@ explanations AS (
     FROM a JOIN person_inv v ON v.staff_id = a.staff_id AND v.person_id = a.object_id
     WHERE a.object_type = 'person' AND a.occurred_at BETWEEN v.valid_from AND v.valid_to
     UNION ALL
+    -- From the looked-up incident to its people, then to the member of staff's own involvement with them.
     SELECT a.audit_id, 2, 'one_hop'
-    FROM a JOIN hop h ON h.staff_id = a.staff_id AND h.incident_id = a.object_id
-    WHERE a.object_type = 'incident' AND a.occurred_at BETWEEN h.valid_from AND h.valid_to
+    FROM a JOIN incident_people ip ON ip.incident_id = a.object_id
+    JOIN person_inv v ON v.staff_id = a.staff_id AND v.person_id = ip.person_id
+    WHERE a.object_type = 'incident' AND a.occurred_at BETWEEN v.valid_from AND v.valid_to
     UNION ALL
     SELECT a.audit_id, 3, 'team'
     FROM a JOIN staff_team st ON st.staff_id = a.staff_id

@@ -11,8 +11,8 @@
 -- each term with its category, weight and the case study it comes from). The score adds the weights of the
 -- distinct terms matched per message; secrecy and deletion weigh most."""
 -- [parameters.min_weight]
--- value = 4.0
--- why = "One personal-channel or secrecy message plus any other term, or several kisses and compliments: a single ambiguous 'x' does not alert."
+-- value = 3.0
+-- why = "One secrecy or deletion message, or a compliment and a kiss, or several kisses: a single ambiguous 'x' does not alert. At 4.0, the first setting, an unseen seed (11, 6,000 staff, a year) found only 5 of 15 drifts."
 WITH public_terms AS (
     SELECT mt.*, pc.person_id
     FROM message_terms mt
