@@ -18,7 +18,7 @@ both engines and requires identical findings.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -238,7 +238,7 @@ def data_span(spark: SparkSession) -> tuple[date, date] | None:
 
 
 def prepare(spark: SparkSession, first: date, last: date, since: date | None = None) -> None:
-    """As `engine.prepare`: reference tables, then the context views, cached, in file order."""
+    """As `engine.prepare`: reference tables, then the context views, each computed once, in file order."""
     _register_arrow(spark, "uk_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     _register_arrow(spark, "lexicon", lexicon_table())
     for name, sql in load_context():
@@ -246,7 +246,7 @@ def prepare(spark: SparkSession, first: date, last: date, since: date | None = N
 
 
 def _materialise(spark: SparkSession, name: str, sql: str) -> None:
-    """Compute a view once and register the result. Not CACHE TABLE or cache(): Spark 4 does not match a
+    """Compute a view once and register the result. Not CACHE TABLE or cache(): Spark 4.3 did not match a
     cached query with CTEs when a later query uses it, and recomputes it every time. A local checkpoint
     also cuts the lineage, so later queries plan against a table rather than the whole context."""
     spark.sql(sql).localCheckpoint(eager=True).createOrReplaceTempView(name)
@@ -271,12 +271,14 @@ def collect_arrow(frame: DataFrame) -> pa.Table:
 
 
 def run_on_spark(home: Path | None = None, *, detectors: list[Detector] | None = None, since: date | None = None,
-                 spark: SparkSession | None = None) -> dict[str, pa.Table]:
+                 spark: SparkSession | None = None,
+                 on_detector: Callable[[str], None] | None = None) -> dict[str, pa.Table]:
     """Every detector's findings on Spark, by detector id: from `since` on, or all of them when None
-    (as `run_detection(full=True)`). Starts and stops a local session unless one is given."""
+    (as `run_detection(full=True)`). Starts and stops a local session unless one is given; `on_detector`
+    is called with each id as it finishes, as by `run_detection`."""
     if spark is None:
         with spark_session() as session:
-            return run_on_spark(home, detectors=detectors, since=since, spark=session)
+            return run_on_spark(home, detectors=detectors, since=since, spark=session, on_detector=on_detector)
     detectors = detectors if detectors is not None else load_detectors()
     register_lake(spark, Lake(home))
     span = data_span(spark)
@@ -284,4 +286,9 @@ def run_on_spark(home: Path | None = None, *, detectors: list[Detector] | None =
         return {d.id: pa.table({}) for d in detectors}
     lookback = max((d.lookback_days for d in detectors), default=0)
     prepare(spark, *span, None if since is None else since - timedelta(days=lookback))
-    return {det.id: run_one(spark, det, since) for det in detectors}
+    findings = {}
+    for det in detectors:
+        findings[det.id] = run_one(spark, det, since)
+        if on_detector:
+            on_detector(det.id)
+    return findings
