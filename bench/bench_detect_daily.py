@@ -1,0 +1,97 @@
+"""Benchmark the daily incremental `upstander detect` after one more day is loaded.
+
+    python bench/bench_detect_daily.py DELIVERY --work DIR [--runs 3]
+
+From a simulated delivery (day folders `<feed>/day=YYYY-MM-DD/` plus entity files), builds two deliveries of
+symlinked files: `history` (every day but the last, and the entity files) and `day` (only the last day's folders).
+Loads `history` into a fresh UPSTANDER_HOME and runs `detect --full`, then loads `day` and times plain
+`upstander detect` (incremental: from the last processed day, reading back each detector's look-back).
+The alert store is copied before the incremental run and put back before each repeat, so every repeat does
+the same work. Each step is a child process; wall time and the child's peak RSS (os.wait4) are reported.
+
+Output: one JSON line per step, then a summary line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+from pathlib import Path
+
+from bench_detect import run_child  # bench/ is on sys.path when this file is run as a script
+from upstander.feeds.contract import FEEDS_BY_NAME
+
+
+def split_delivery(source: Path, work: Path) -> tuple[Path, Path, str]:
+    """(history delivery, last-day delivery, last day) as directories of symlinks into `source`."""
+    source = source.resolve()
+    days = sorted({d.name for f in source.iterdir() if f.is_dir() for d in f.iterdir() if d.name.startswith("day=")})
+    last = days[-1]
+    history, day = work / "history", work / "day"
+    for target in (history, day):
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+    for entry in sorted(source.iterdir()):
+        name = entry.name.split(".")[0]
+        if name not in FEEDS_BY_NAME:
+            continue  # ground truth, delivery.json
+        if entry.is_file():
+            (history / entry.name).symlink_to(entry)
+            continue
+        for part in sorted(entry.iterdir()):
+            # Real folders, symlinked files: the loader's directory walk does not follow folder symlinks.
+            folder = (day if part.name == last else history) / entry.name / part.name
+            folder.mkdir(parents=True)
+            for file in sorted(part.iterdir()):
+                (folder / file.name).symlink_to(file)
+    return history, day, last.removeprefix("day=")
+
+
+def step(what: str, args: list[str], home: Path) -> dict[str, object]:
+    env = {**os.environ, "UPSTANDER_HOME": str(home)}
+    seconds, peak, out = run_child([sys.executable, "-m", "upstander.cli", *args], env)
+    result: dict[str, object] = {"what": what, "seconds": round(seconds, 2), "peak_rss_mib": round(peak / 2**20)}
+    summary = json.loads(out)
+    if what.startswith("load"):
+        result["rows_loaded"] = sum(summary["loaded"].values())
+    else:
+        result.update(findings=summary["findings"], new_alerts=summary["new_alerts"], since=summary["since"],
+                      engine_seconds=summary["seconds"],
+                      slowest={k: v["seconds"] for k, v in sorted(summary["detectors"].items(),
+                                                                  key=lambda kv: -kv[1]["seconds"])[:3]})
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("delivery", type=Path)
+    parser.add_argument("--work", type=Path, required=True, help="Scratch directory; its home/ is kept.")
+    parser.add_argument("--runs", type=int, default=3)
+    opts = parser.parse_args()
+    history, day, last = split_delivery(opts.delivery, opts.work)
+    home = opts.work / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    step("load_history", ["load", str(history), "--json"], home)
+    full = step("detect_full", ["detect", "--full", "--json"], home)
+    step("load_day", ["load", str(day), "--json"], home)
+    store, saved = home / "alerts.duckdb", opts.work / "alerts-before-day.duckdb"
+    shutil.copyfile(store, saved)
+    runs = []
+    for _ in range(opts.runs):
+        shutil.copyfile(saved, store)
+        runs.append(step("detect_incremental", ["detect", "--json"], home))
+    incremental = statistics.median(float(r["seconds"]) for r in runs)  # type: ignore[arg-type]
+    print(json.dumps({"delivery": str(opts.delivery), "last_day": last, "detect_full_seconds": full["seconds"],
+                      "incremental_seconds_median": round(incremental, 2),
+                      "incremental_seconds_all": [r["seconds"] for r in runs],
+                      "incremental_peak_rss_mib_max": max(int(r["peak_rss_mib"]) for r in runs)}),  # type: ignore[call-overload]
+          flush=True)
+
+
+if __name__ == "__main__":
+    main()
