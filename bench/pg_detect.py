@@ -37,6 +37,7 @@ from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import bind, load_context, load_detectors
 from upstander.detect.engine import data_span, run_one
 from upstander.detect.lexicon import lexicon_table
+from upstander.detect.sqlfix import call, rewrite
 from upstander.feeds.contract import FEEDS
 from upstander.lake import Lake
 
@@ -91,18 +92,8 @@ def translate(sql: str) -> str:
     difference) and list literals -> ARRAY[...] are SQLGlot's own, and right.
     """
     tree = sqlglot.parse_one(sql, read="duckdb")
-    for node in reversed(list(tree.walk(bfs=False))):  # children first, so fixes nest
-        fixed = _fix(node)
-        if fixed is not node:
-            if node is tree:
-                tree = fixed
-            else:
-                node.replace(fixed)
+    tree = rewrite(tree, _fix)  # children first, so that fixes nest
     return tree.sql(dialect="postgres")
-
-
-def _fn(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=[a.copy() for a in args])
 
 
 def _fix(node: exp.Expression) -> exp.Expression:
@@ -112,11 +103,11 @@ def _fix(node: exp.Expression) -> exp.Expression:
         node.set("materialized", False)
         return node
     if isinstance(node, exp.Flatten) and isinstance(node.this, exp.ArrayAgg):
-        return _fn("list_concat_agg", node.this.this)
+        return call("list_concat_agg", node.this.this)
     if isinstance(node, exp.ArraySort):
-        return _fn("list_sort", node.this)
+        return call("list_sort", node.this)
     if isinstance(node, exp.ArrayDistinct):
-        return _fn("list_distinct", node.this)
+        return call("list_distinct", node.this)
     if isinstance(node, exp.ArgMax | exp.ArgMin):
         value, key = node.this.sql("postgres"), node.expression.sql("postgres")
         order = "DESC" if isinstance(node, exp.ArgMax) else "ASC"

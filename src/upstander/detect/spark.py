@@ -31,6 +31,7 @@ from sqlglot import exp
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, load_context, load_detectors
 from upstander.detect.lexicon import lexicon_table
+from upstander.detect.sqlfix import call, rewrite
 from upstander.feeds.contract import FEEDS, Feed
 from upstander.lake import Lake
 from upstander.lake.store import feed_columns, select_columns
@@ -93,18 +94,8 @@ def translate(sql: str) -> str:
         # is recognised here only where it is built; for a list column write array_length(), which is size().
         if isinstance(length.this, _LIST_BUILDERS):
             length.replace(exp.ArraySize(this=length.this.copy()))
-    for node in reversed(list(tree.walk(bfs=False))):  # children first, so that fixes nest
-        fixed = _fix(node)
-        if fixed is not node:
-            if node is tree:
-                tree = fixed
-            else:
-                node.replace(fixed)
+    tree = rewrite(tree, _fix)  # children first, so that fixes nest
     return tree.sql(dialect="spark")
-
-
-def _fn(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=[a.copy() for a in args])
 
 
 def _lambda(body: str) -> exp.Expression:
@@ -127,13 +118,13 @@ def _fix(node: exp.Expression) -> exp.Expression:
             and not isinstance(node.this, exp.Literal | exp.Null):
         # DuckDB writes a TIMESTAMPTZ as text with its offset ('2025-01-10 14:15:17+00'); Spark omits it.
         # typeof() is folded when Spark plans the query, so other types pay nothing.
-        is_tz = exp.EQ(this=_fn("typeof", node.this), expression=exp.Literal.string("timestamp"))
+        is_tz = exp.EQ(this=call("typeof", node.this), expression=exp.Literal.string("timestamp"))
         return exp.Concat(expressions=[exp.Cast(this=node.this.copy(), to=exp.DataType.build("STRING")),
                                        exp.If(this=is_tz, true=exp.Literal.string("+00"),
                                               false=exp.Literal.string(""))])
     if isinstance(node, exp.TimeToUnix):
         # epoch() is seconds with their fraction; SQLGlot's unix_timestamp() truncates to whole seconds.
-        return exp.Div(this=_fn("unix_micros", node.this), expression=exp.Literal.number(1_000_000))
+        return exp.Div(this=call("unix_micros", node.this), expression=exp.Literal.number(1_000_000))
     if isinstance(node, exp.DateDiff) and node.args.get("date_part_boundary"):
         return _boundaries_crossed(node)
     if isinstance(node, exp.Interval) and not isinstance(node.this, exp.Literal):
@@ -141,13 +132,13 @@ def _fix(node: exp.Expression) -> exp.Expression:
         unit = node.unit.name.upper() if node.unit else "DAY"
         for units, make in ((_DT_UNITS, "make_dt_interval"), (("YEAR", "MONTH"), "make_ym_interval")):
             if unit in units:
-                return _fn(make, *[exp.Literal.number(0)] * units.index(unit), node.this.unnest())
+                return call(make, *[exp.Literal.number(0)] * units.index(unit), node.this.unnest())
     if isinstance(node, exp.ArrayDistinct):
         # DuckDB's list_distinct also drops NULLs; Spark's array_distinct keeps one.
-        return exp.ArrayDistinct(this=_fn("filter", node.this, _lambda(_NOT_NULL)))
+        return exp.ArrayDistinct(this=call("filter", node.this, _lambda(_NOT_NULL)))
     if isinstance(node, exp.Flatten):
         # DuckDB's flatten skips NULL inner lists; Spark's returns NULL if there is one.
-        return exp.Flatten(this=_fn("filter", node.this, _lambda(_NOT_NULL)))
+        return exp.Flatten(this=call("filter", node.this, _lambda(_NOT_NULL)))
     return node
 
 
@@ -168,12 +159,12 @@ def _fix_aggregate(node: exp.Expression) -> exp.Expression:
         distinct = isinstance(agg.this, exp.Distinct)
         value = agg.this.expressions[0] if distinct else agg.this
         struct = exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier("v"), expression=value.copy())])
-        collect = _fn("collect_set", struct) if distinct else exp.ArrayAgg(this=struct)
+        collect = call("collect_set", struct) if distinct else exp.ArrayAgg(this=struct)
         if agg is node:
-            return _fn("transform", collect, _lambda("item.v"))
+            return call("transform", collect, _lambda("item.v"))
         root = node.copy()
         next(a for a in root.find_all(exp.ArrayAgg)).replace(collect)  # the first found is the outermost
-        return _fn("transform", root, _lambda("item.v"))
+        return call("transform", root, _lambda("item.v"))
     return node
 
 
@@ -183,7 +174,7 @@ def _boundaries_crossed(node: exp.DateDiff) -> exp.Expression:
     unit = node.unit.name.upper() if node.unit else "DAY"
     if unit not in _MICROS:
         return node
-    start, end = (_fn("unix_micros", _fn("date_trunc", exp.Literal.string(unit), t))
+    start, end = (call("unix_micros", call("date_trunc", exp.Literal.string(unit), t))
                   for t in (node.expression, node.this))
     return exp.IntDiv(this=exp.paren(exp.Sub(this=end, expression=start), copy=False),
                       expression=exp.Literal.number(_MICROS[unit]))
