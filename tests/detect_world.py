@@ -129,17 +129,23 @@ def _table(feed_name: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict(cols, schema=schema)
 
 
+def world_connection(world: dict[str, list[dict[str, Any]]]) -> duckdb.DuckDBPyConnection:
+    """The world's rows as DuckDB tables named like the lake's views."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for name, rows in world.items():
+        con.register(f"_{name}", _table(name, rows))
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
+    return con
+
+
 def findings(detector_id: str, world: dict[str, list[dict[str, Any]]],
              overrides: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     det: Detector = next(d for d in load_detectors() if d.id == detector_id)
     if overrides:
         det = replace(det, parameters=tuple(replace(p, value=overrides.get(p.name, p.value))
                                             for p in det.parameters))
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    for name, rows in world.items():
-        con.register(f"_{name}", _table(name, rows))
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
+    con = world_connection(world)
     prepare(con, date(2025, 1, 1), date(2025, 6, 30))
     table = run_one(con, det, None)
     return sorted(table.to_pylist(), key=lambda r: (r["subject_staff_id"], str(r["person_ids"])))

@@ -164,6 +164,29 @@ def load_context(directory: Path | None = None) -> list[tuple[str, str]]:
     return views
 
 
+def context_lookbacks(context: list[tuple[str, str]], detectors: list[Detector]) -> dict[str, int]:
+    """For each context view, the longest look-back of the detectors that read it, directly or through other
+    views: an incremental run builds the view from that many days before the first new day, no further."""
+    names = [name for name, _ in context]
+    reads = {name: {other for other in names if other != name and re.search(rf"\b{other}\b", sql)}
+             for name, sql in context}
+    days = dict.fromkeys(names, 0)
+
+    def reach(view: str, lookback: int, seen: frozenset[str]) -> None:
+        if view in seen:
+            return
+        days[view] = max(days[view], lookback)
+        for other in reads[view]:
+            reach(other, lookback, seen | {view})
+
+    for det in detectors:
+        body = "\n".join(line.split("--", 1)[0] for line in det.sql.splitlines())
+        for name in names:
+            if re.search(rf"\b{name}\b", body):
+                reach(name, det.lookback_days, frozenset())
+    return days
+
+
 def _per_lexicon_term(body: str, where: str) -> str:
     """The query once per lexicon term with the term's values written in, unioned."""
     from upstander.detect.lexicon import read_lexicon

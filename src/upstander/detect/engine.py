@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from upstander.detect.alerts import AlertStore
 from upstander.detect.calendar import calendar_table
-from upstander.detect.catalogue import Detector, bind, load_context, load_detectors
+from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.lexicon import lexicon_table
 from upstander.lake import Lake
 
@@ -40,6 +40,7 @@ class DetectionSummary:
     alerts_total: int = 0
     explained_lookups: float | None = None  # share of look-ups in the window that the data explains
     seconds: float = 0.0
+    context_seconds: dict[str, float] = field(default_factory=dict)  # building each shared view
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -51,20 +52,32 @@ class DetectionSummary:
             "new_alerts": sum(r.new for r in self.runs),
             "alerts_total": self.alerts_total,
             "explained_lookups": None if self.explained_lookups is None else round(self.explained_lookups, 5),
+            "context_seconds": {k: round(v, 2) for k, v in self.context_seconds.items()},
             "seconds": round(self.seconds, 2),
         }
 
 
-def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date | None = None) -> None:
-    """Reference tables and the shared context views the detectors read, from `since` on (all when None)."""
+def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date | None = None,
+            detectors: list[Detector] | None = None) -> dict[str, float]:
+    """Reference tables and the shared context views the detectors read; seconds per view.
+
+    With `since` (an incremental run) each view reads from `since` less the longest look-back of the
+    detectors that read it; with None, everything."""
     con.execute("SET TimeZone = 'UTC'")
     con.register("_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     con.execute("CREATE OR REPLACE TABLE uk_calendar AS SELECT * FROM _calendar")
     con.register("_lexicon", lexicon_table())
     con.execute("CREATE OR REPLACE TABLE lexicon AS SELECT * FROM _lexicon")
-    for name, sql in load_context():
+    context = load_context()
+    lookbacks = context_lookbacks(context, detectors if detectors is not None else load_detectors())
+    seconds = {}
+    for name, sql in context:
+        t0 = time.perf_counter()
+        start = None if since is None else since - timedelta(days=lookbacks[name])
         # Materialised once per run: several detectors read each of them.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {bind(sql, {}, since, name)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {bind(sql, {}, start, name)}")
+        seconds[name] = time.perf_counter() - t0
+    return seconds
 
 
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
@@ -86,8 +99,7 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     first, last = span
     since = None if full else store.last_processed_day()
     summary.since = since
-    lookback = max((d.lookback_days for d in detectors), default=0)
-    prepare(con, first, last, None if since is None else since - timedelta(days=lookback))
+    summary.context_seconds = prepare(con, first, last, since, detectors)
     [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
     summary.explained_lookups = None if share is None else float(share)
     store.record_lookup_stats(con.sql("SELECT staff_id, count(*) AS lookups, count(explanation) AS explained "

@@ -29,7 +29,7 @@ import sqlglot
 from sqlglot import exp
 
 from upstander.detect.calendar import calendar_table
-from upstander.detect.catalogue import Detector, bind, load_context, load_detectors
+from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.lexicon import lexicon_table
 from upstander.detect.sqlfix import call, rewrite
 from upstander.feeds.contract import FEEDS, Feed
@@ -228,12 +228,17 @@ def data_span(spark: SparkSession) -> tuple[date, date] | None:
     return row[0], row[1]
 
 
-def prepare(spark: SparkSession, first: date, last: date, since: date | None = None) -> None:
-    """As `engine.prepare`: reference tables, then the context views, each computed once, in file order."""
+def prepare(spark: SparkSession, first: date, last: date, since: date | None = None,
+            detectors: list[Detector] | None = None) -> None:
+    """As `engine.prepare`: reference tables, then the context views, each computed once, in file order,
+    each from `since` less the look-back of the detectors that read it."""
     _register_arrow(spark, "uk_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     _register_arrow(spark, "lexicon", lexicon_table())
-    for name, sql in load_context():
-        _materialise(spark, name, translate(bind(sql, {}, since, name)))
+    context = load_context()
+    lookbacks = context_lookbacks(context, detectors if detectors is not None else load_detectors())
+    for name, sql in context:
+        start = None if since is None else since - timedelta(days=lookbacks[name])
+        _materialise(spark, name, translate(bind(sql, {}, start, name)))
 
 
 def _materialise(spark: SparkSession, name: str, sql: str) -> None:
@@ -275,8 +280,7 @@ def run_on_spark(home: Path | None = None, *, detectors: list[Detector] | None =
     span = data_span(spark)
     if span is None:
         return {d.id: pa.table({}) for d in detectors}
-    lookback = max((d.lookback_days for d in detectors), default=0)
-    prepare(spark, *span, None if since is None else since - timedelta(days=lookback))
+    prepare(spark, *span, since, detectors)
     findings = {}
     for det in detectors:
         findings[det.id] = run_one(spark, det, since)

@@ -78,7 +78,7 @@ def scoped_context(con: duckdb.DuckDBPyConnection, staff_ids: list[str], since: 
                         WHERE staff_id IN (SELECT staff_id FROM _scope)""")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW positions AS SELECT * FROM "{db}".main.positions
                     WHERE device_id IN (SELECT device_id FROM _scope_devices)""")
-    prepare(con, span[0], span[1], since)
+    prepare(con, span[0], span[1], since, detectors=[])  # read from `since` itself, no look-back
 
 
 @dataclass

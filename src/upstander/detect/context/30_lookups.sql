@@ -48,18 +48,30 @@ explanations AS (
     JOIN team_inc ti ON ti.team_id = st.team_id AND ti.incident_id = a.object_id
     WHERE a.object_type = 'incident' AND a.occurred_at < ti.opened_at + INTERVAL 120 DAY
     UNION ALL
-    SELECT a.audit_id, 4, 'area'
-    FROM a JOIN incidents i ON i.incident_id = a.object_id
-    JOIN on_duty d ON d.staff_id = a.staff_id AND d.area = i.area
-    WHERE a.object_type = 'incident' AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at
-      AND a.occurred_at < i.opened_at + INTERVAL 7 DAY
+    SELECT il.audit_id, 4, 'area'
+    FROM incident_lookups il
+    JOIN on_duty d ON d.staff_id = il.staff_id AND d.area = il.area
+    WHERE il.occurred_at >= d.starts_at AND il.occurred_at < d.ends_at AND il.occurred_at < il.opened_at + INTERVAL 7 DAY
+    UNION ALL
+    -- Custody: the arresting officer or the custody officer of that detention, or anyone on custody duty at
+    -- its suite while the person was detained. Person and custody look-ups are separate equality joins.
+    SELECT a.audit_id, 5, 'custody'
+    FROM a JOIN custody_link c ON c.person_id = a.object_id
+    WHERE a.object_type = 'person' AND a.occurred_at BETWEEN c.valid_from AND c.valid_to
+      AND a.staff_id IN (c.arresting_staff_id, c.custody_officer_id)
     UNION ALL
     SELECT a.audit_id, 5, 'custody'
-    FROM a JOIN custody_link c ON c.person_id = a.object_id OR c.custody_id = a.object_id
-    LEFT JOIN on_duty d ON d.staff_id = a.staff_id AND d.duty_type = 'custody' AND d.area = c.suite
-         AND a.occurred_at >= d.starts_at AND a.occurred_at < d.ends_at
-    WHERE a.object_type IN ('person', 'custody') AND a.occurred_at BETWEEN c.valid_from AND c.valid_to
-      AND (a.staff_id IN (c.arresting_staff_id, c.custody_officer_id) OR d.staff_id IS NOT NULL)
+    FROM a JOIN custody_link c ON c.custody_id = a.object_id
+    WHERE a.object_type = 'custody' AND a.occurred_at BETWEEN c.valid_from AND c.valid_to
+      AND a.staff_id IN (c.arresting_staff_id, c.custody_officer_id)
+    UNION ALL
+    SELECT cd.audit_id, 5, 'custody'
+    FROM custody_duty_lookups cd JOIN custody_link c ON c.person_id = cd.object_id AND c.suite = cd.suite
+    WHERE cd.object_type = 'person' AND cd.occurred_at BETWEEN c.valid_from AND c.valid_to
+    UNION ALL
+    SELECT cd.audit_id, 5, 'custody'
+    FROM custody_duty_lookups cd JOIN custody_link c ON c.custody_id = cd.object_id AND c.suite = cd.suite
+    WHERE cd.object_type = 'custody' AND cd.occurred_at BETWEEN c.valid_from AND c.valid_to
     UNION ALL
     SELECT a.audit_id, 6, 'role'
     FROM a JOIN staff_team st ON st.staff_id = a.staff_id
