@@ -56,6 +56,10 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
      add(complaints=[dict(complaint_id=f"C{i}", received=at(30 * i), subject_staff_id="S1",
                           allegation="sexual_conduct", complainant_person_id=p, outcome="pending")
                      for i, p in enumerate(["P1", "P3", "P4"])]), [("S1", ["P1", "P3", "P4"])]),
+    ("complaints_accumulating", "three complaints, one from an anonymous complainant, name only the known two",
+     add(complaints=[dict(complaint_id=f"C{i}", received=at(30 * i), subject_staff_id="S1",
+                          allegation="abuse_of_position", complainant_person_id=p, outcome="pending")
+                     for i, p in enumerate(["P1", None, "P4"])]), [("S1", ["P1", "P4"])]),
     ("complaints_accumulating", "three complaints spread over eighteen months (look-alike)",
      add(complaints=[dict(complaint_id=f"C{i}", received=at(-270 * i), subject_staff_id="S2",
                           allegation="delivery_of_duties", complainant_person_id=None, outcome="upheld")

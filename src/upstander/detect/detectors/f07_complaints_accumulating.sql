@@ -31,7 +31,10 @@ runs AS (
            count(DISTINCT prior.complainant_person_id) AS complainants,
            sum(CASE WHEN prior.allegation IN ('sexual_conduct', 'abuse_of_position') THEN 1 ELSE 0 END) AS sexual,
            list_sort(list('complaints:' || prior.complaint_id)) AS evidence,
-           list_sort(list(DISTINCT prior.complainant_person_id)) AS person_ids
+           -- Anonymous complainants (no person record) count as complaints but name nobody.
+           coalesce(list_sort(list(DISTINCT prior.complainant_person_id)
+                              FILTER (WHERE prior.complainant_person_id IS NOT NULL)), CAST([] AS VARCHAR[]))
+               AS person_ids
     FROM c last
     JOIN c prior ON prior.subject_staff_id = last.subject_staff_id
                 AND prior.received <= last.received
