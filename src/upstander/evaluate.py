@@ -1,9 +1,11 @@
 """Honest evaluation of detection against a simulator's ground truth.
 
 The truth file is only ever read here, by an explicit command; detectors never see it. A ground-truth row
-(scenario, red flag) counts as found when an alert for the same member of staff covering that red flag was
-raised from a day before the scenario's first observable signal onwards (a signal that arrives in a late
-delivery is still found, late). The delay is from that first signal to the first such alert.
+(scenario, red flag) counts as found by an alert for the same member of staff covering that red flag when
+the alert was raised from a day before the scenario's first observable signal onwards (a signal that arrives
+in a late delivery is still found, late), or when it was raised earlier about one of the scenario's people
+and its evidence runs on into the scenario (an alert on the first kisses that goes on to hold the secrecy
+messages found the drift early). The delay is from that first signal to the first such alert, never below 0.
 """
 
 from __future__ import annotations
@@ -57,9 +59,21 @@ def read_truth(path: Path) -> list[TruthRow]:
 def _alerts(home: Path) -> list[dict[str, Any]]:
     with AlertStore(home).connect() as con:
         cur = con.execute("""SELECT alert_id, detector_id, red_flags, subject_staff_id, person_ids,
-                                    epoch(alerted_at) AS alerted_at FROM alerts WHERE kind = 'alert'""")
+                                    epoch(alerted_at) AS alerted_at, epoch(window_end) AS window_end
+                             FROM alerts WHERE kind = 'alert'""")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def first_hit_delay(t: TruthRow, alerts: list[dict[str, Any]]) -> float | None:
+    """Days from the scenario's first signal to the first alert that found it, or None when none did."""
+    lo = (t.start - timedelta(days=1)).timestamp()
+    people = set(t.person_ids)
+    hits = [a["alerted_at"] for a in alerts
+            if a["subject_staff_id"] == t.staff_id and t.red_flag in a["red_flags"]
+            and (a["alerted_at"] >= lo
+                 or (people & set(a["person_ids"] or ()) and a["window_end"] is not None and a["window_end"] >= lo))]
+    return max(0.0, (min(hits) - t.start.timestamp()) / 86400) if hits else None
 
 
 def explained_share(home: Path, exclude_staff: set[str]) -> float | None:
@@ -84,12 +98,10 @@ def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
     delays: dict[int, list[float]] = defaultdict(list)
     missed = []
     for t in truth:
-        lo = (t.start - timedelta(days=1)).timestamp()
-        hits = [a["alerted_at"] for a in alerts if a["subject_staff_id"] == t.staff_id
-                and t.red_flag in a["red_flags"] and lo <= a["alerted_at"]]
-        found[t.red_flag].append(bool(hits))
-        if hits:
-            delays[t.red_flag].append(max(0.0, (min(hits) - t.start.timestamp()) / 86400))
+        delay = first_hit_delay(t, alerts)
+        found[t.red_flag].append(delay is not None)
+        if delay is not None:
+            delays[t.red_flag].append(delay)
         else:
             missed.append({"scenario_id": t.scenario_id, "red_flag": t.red_flag, "staff_id": t.staff_id})
 
