@@ -8,6 +8,7 @@ it until 21 March. S2 is another response officer, S3 a call handler, S5 a ticke
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -28,6 +29,11 @@ def add(**rows: list[dict[str, Any]]) -> Callable[[World], None]:
 def _texts(staff: str, days: list[float], number: str, text: str = "How are you doing?") -> list[dict]:
     return [comm(staff, at(d), number, text) for d in days]
 
+
+_INTEL_TEAM = dict(team_id="T5", name="Intelligence 1", unit_type="intelligence", area="A1")
+_ANALYST = dict(staff_id="S6", surname="Lowe", role="police_staff_other", team_id="T5", vetting_level="MV",
+                vetting_expiry=date(2030, 1, 1), apsp_training_date=date(2024, 6, 1),
+                integrity_review_date=date(2025, 1, 10), start_date=date(2015, 1, 1))
 
 CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]]] = [
     # --- red flag 1: contact after the policing purpose ---------------------------------------------------
@@ -51,6 +57,12 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
      add(audit=[look("S1", at(d, -10), "person", "P1") for d in (30, 31)]), [("S1", ["P1"])]),
     ("unexplained_lookups", "a watched organised-crime nominal looked up once with no purpose",
      add(audit=[look("S2", at(5), "person", "P3")]), [("S2", ["P3"])]),
+    ("unexplained_lookups", "intelligence researcher returns to the victim's record on a fourth and fifth day",
+     add(staff=[_ANALYST], teams=[_INTEL_TEAM],
+         audit=[look("S6", at(d), "person", "P1") for d in (3, 9, 16, 24, 31)]), [("S6", ["P1"])]),
+    ("unexplained_lookups", "intelligence researcher opens many records, none on more than three days (look-alike)",
+     add(staff=[_ANALYST], teams=[_INTEL_TEAM],
+         audit=[look("S6", at(d), "person", p) for p in ("P1", "P2", "P3", "P4") for d in (3, 9, 16)]), []),
     # --- red flag 7: complaints -----------------------------------------------------------------------------
     ("complaints_accumulating", "three complaints inside twelve months",
      add(complaints=[dict(complaint_id=f"C{i}", received=at(30 * i), subject_staff_id="S1",

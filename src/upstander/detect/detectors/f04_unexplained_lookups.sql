@@ -11,10 +11,16 @@
 -- incident, the team's incident, on duty in its area, custody duty, an intelligence or PSD role, a search on
 -- duty) and none applied. Each unexplained look-up is weighted by how sensitive the record is: a vulnerable
 -- person, a domestic abuse victim, a watched record (organised-crime nominal, high-profile person), someone
--- living within half a kilometre of the officer, or someone sharing the officer's surname."""
+-- living within half a kilometre of the officer, or someone sharing the officer's surname. Look-ups by
+-- intelligence or PSD staff, explained by their role, appear as `repeat_research` (half weight) once they
+-- return to the same person on a fourth separate day."""
 -- [parameters.min_weight]
 -- value = 3.0
 -- why = "About three ordinary unexplained look-ups, or one of a watched or vulnerable person's records, before an analyst is asked to look (corruption case study 4: the log was opened 'several times')."
+-- [parameters.role_repeat_days]
+-- value = 4
+-- source = "judgement"
+-- why = "Intelligence and PSD staff research records as their job, so their look-ups are explained by role; but returning to one person's record on a fourth separate day with no incident to explain it is a fixation, not research (corruption case study 7), and from then on each look-up counts at half weight."
 -- [parameters.near_home_km]
 -- value = 0.5
 -- why = "Checking on people near home is named as curiosity, not a policing purpose (seed 002, College of Policing outcomes guidance)."
@@ -29,6 +35,13 @@ WITH unexplained AS (
     SELECT l.audit_id, l.staff_id, l.occurred_at, l.object_type, l.object_id, ip.person_id
     FROM lookups l JOIN incident_people ip ON ip.incident_id = l.object_id
     WHERE l.explanation IS NULL AND l.object_type = 'incident'
+    UNION ALL
+    -- Research explained only by role, once the same person's record is opened on a fourth separate day.
+    SELECT audit_id, staff_id, occurred_at, 'repeat_research' AS object_type, object_id, object_id
+    FROM (SELECT l.*, dense_rank() OVER (PARTITION BY l.staff_id, l.object_id
+                                         ORDER BY CAST(l.occurred_at AS DATE)) AS day_no
+          FROM lookups l WHERE l.explanation = 'role' AND l.object_type = 'person') AS research
+    WHERE day_no >= :role_repeat_days
 ),
 weighted AS (
     SELECT u.*,
@@ -40,7 +53,7 @@ weighted AS (
                     AND sqrt(power((st.home_lat - pr.home_lat) * 111.2, 2)
                              + power((st.home_lon - pr.home_lon) * 69.5, 2)) < :near_home_km THEN 1.0 ELSE 0 END
             + CASE WHEN upper(st.surname) = upper(pr.surname) THEN 1.0 ELSE 0 END)
-           * CASE WHEN u.object_type = 'incident' THEN 0.5 ELSE 1.0 END AS weight
+           * CASE WHEN u.object_type IN ('incident', 'repeat_research') THEN 0.5 ELSE 1.0 END AS weight
     FROM unexplained u
     JOIN person_risk pr ON pr.person_id = u.person_id
     JOIN staff st ON st.staff_id = u.staff_id
