@@ -38,8 +38,9 @@ def _positive_int(text: str) -> int:
 SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTANDER_HOME", str(Path.home() / ".upstander"),
             "Directory holding all state: the lake, databases, keys and reports.", lambda s: Path(s).expanduser()),
-    Setting("UPSTANDER_MEMORY_LIMIT", "4GB",
-            "Most memory DuckDB may use before it spills to disk under UPSTANDER_HOME."),
+    Setting("UPSTANDER_MEMORY_LIMIT", "3GB",
+            "Most memory DuckDB may use before it spills to disk under UPSTANDER_HOME (the process as a whole "
+            "peaks about 0.7 GB above it)."),
     Setting("UPSTANDER_THREADS", str(os.cpu_count() or 1), "Threads DuckDB may use.", _positive_int),
     Setting("UPSTANDER_COUNTRY_CODE", "44",
             "Calling code assumed for phone numbers written in national form (07700 900123)."),
