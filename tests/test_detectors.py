@@ -8,7 +8,7 @@ it until 21 March. S2 is another response officer, S3 a call handler, S5 a ticke
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -136,6 +136,19 @@ def _job_p4(world: World) -> None:
 
 
 HOME_P1 = (51.50, -1.80)
+
+
+def _standby_crews(world: World, crews: int) -> None:
+    """`crews` other response officers, each pausing for half an hour, off deployment, within 50 m of HOME_P1
+    in the month before S1's stops: a shared standby point."""
+    for i in range(crews):
+        sid, vehicle, day = f"R{i}", f"VH-R{i}", at(-30 + i, -8)
+        world["staff"].append(dict(staff_id=sid, surname="Crew", role="constable", team_id="T1",
+                                   vetting_level="RV", start_date=at(-3000).date()))
+        world["duties"].append(dict(duty_id=f"DR-{i}", staff_id=sid, starts_at=day - timedelta(hours=4),
+                                    ends_at=day + timedelta(hours=6), duty_type="patrol", area="A1",
+                                    vehicle_id=vehicle))
+        world["positions"] += stay(vehicle, day, 30, HOME_P1[0] + 0.0003, HOME_P1[1] - 0.0004)
 EXTRA_CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]]] = [
     ("message_volume", "one officer's public contacts far above twenty peers", lambda w: _peers(w, 160),
      [("S1", [])]),
@@ -143,6 +156,13 @@ EXTRA_CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[
     # The suspect lives at the same address, so the stops count against both people met at that job.
     ("dwell_near_home", "vehicle parked near the victim's home on two later shifts",
      add(positions=stay("VH-1", at(5, -8), 30, *HOME_P1) + stay("VH-1", at(9, -7), 30, *HOME_P1)),
+     [("S1", ["P1"]), ("S1", ["P2"])]),
+    ("dwell_near_home", "the same two stops at a standby point six other crews use (look-alike)",
+     lambda w: (_standby_crews(w, 6), add(positions=stay("VH-1", at(5, -8), 30, *HOME_P1)
+                                          + stay("VH-1", at(9, -7), 30, *HOME_P1))(w)), []),
+    ("dwell_near_home", "the same two stops where five other crews paused: still a visit",
+     lambda w: (_standby_crews(w, 5), add(positions=stay("VH-1", at(5, -8), 30, *HOME_P1)
+                                          + stay("VH-1", at(9, -7), 30, *HOME_P1))(w)),
      [("S1", ["P1"]), ("S1", ["P2"])]),
     ("dwell_near_home", "parked at the job itself while deployed there (look-alike)",
      add(positions=stay("VH-1", at(0, 0.3), 60, *HOME_P1)), []),

@@ -7,10 +7,12 @@
 -- lookback_days = 90
 -- key = ["subject_staff_id", "person_ids"]
 -- reading = """One alert per member of staff and person. The evidence is position fixes forming stays of ten
--- minutes or more within 150 m of the person's home, on duty, at a time the member of staff was not assigned
+-- minutes or more within 100 m of the person's home, on duty, at a time the member of staff was not assigned
 -- to any incident within 250 m, and not at the start or end of the shift. The person was met through duty
 -- before the first stay. Officers living or stationed near a victim do not alert: stays at shift start and end
--- are excluded and a stay must be on separate occasions."""
+-- are excluded, a stay must be on separate occasions, and a stay at a shared stopping place (where several
+-- other officers also paused off deployment in the previous 90 days: a station yard, a standby point, a
+-- town centre) does not count, because a pause there says nothing about who lives nearby."""
 -- [parameters.min_minutes]
 -- value = 40
 -- why = "Passing patrols pause briefly in busy streets; forty minutes in all at one home is a visit (APSP 3: 'a couple of hours')."
@@ -18,12 +20,37 @@
 -- value = 2
 -- source = "seed"
 -- why = "'Repeatedly': APSP case study 2 found four stops, APSP case study 10 'several occasions'; two separate days is the first repeat."
-WITH occasions AS (
-    SELECT staff_id, person_id, CAST(started AS DATE) AS day, min(started) AS first_at, max(ended) AS last_at,
-           sum(minutes) AS minutes, list('positions:' || device_id || '@' || CAST(started AS VARCHAR)) AS evidence
-    FROM stays_near_met
-    WHERE started >= :since
-    GROUP BY staff_id, person_id, CAST(started AS DATE)
+-- [parameters.max_other_staff]
+-- value = 5
+-- why = "A place where more than five other officers paused off deployment in the previous 90 days is a shared stopping place. On two simulated years, most benign stays near a met person's home were at places sixty or more officers used; the visits of the case studies were at places one to three used."
+WITH near AS (
+    SELECT *, floor(lat / 0.0009) AS cell_lat, floor(lon / 0.0014) AS cell_lon
+    FROM stays_near_met WHERE started >= :since
+),
+others AS (
+    SELECT *, floor(lat / 0.0009) AS cell_lat, floor(lon / 0.0014) AS cell_lon FROM undeployed_stays
+),
+-- Neighbouring grid cells (about 100 by 100 m) turn the "within 100 m" test into equality joins.
+offsets AS (
+    SELECT dlat, dlon FROM (VALUES (-1), (0), (1)) AS a(dlat) CROSS JOIN (VALUES (-1), (0), (1)) AS b(dlon)
+),
+shared AS (
+    SELECT n.staff_id, n.device_id, n.stay_no, count(DISTINCT o.staff_id) AS other_staff
+    FROM near n CROSS JOIN offsets f
+    JOIN others o ON o.cell_lat = n.cell_lat + f.dlat AND o.cell_lon = n.cell_lon + f.dlon
+    WHERE o.staff_id <> n.staff_id
+      AND o.started < n.started AND o.started >= n.started - INTERVAL 90 DAY
+      AND abs(o.lat - n.lat) < 0.0009 AND abs(o.lon - n.lon) < 0.0014
+    GROUP BY n.staff_id, n.device_id, n.stay_no
+),
+occasions AS (
+    SELECT n.staff_id, n.person_id, CAST(n.started AS DATE) AS day, min(n.started) AS first_at,
+           max(n.ended) AS last_at, sum(n.minutes) AS minutes,
+           list('positions:' || n.device_id || '@' || CAST(n.started AS VARCHAR)) AS evidence
+    FROM near n
+    LEFT JOIN shared sh ON sh.staff_id = n.staff_id AND sh.device_id = n.device_id AND sh.stay_no = n.stay_no
+    WHERE coalesce(sh.other_staff, 0) <= :max_other_staff
+    GROUP BY n.staff_id, n.person_id, CAST(n.started AS DATE)
 ),
 numbered AS (
     SELECT *, row_number() OVER (PARTITION BY staff_id, person_id ORDER BY first_at) AS n FROM occasions
