@@ -27,17 +27,28 @@ WITH near AS (
     SELECT *, floor(lat / 0.0009) AS cell_lat, floor(lon / 0.0014) AS cell_lon
     FROM stays_near_met WHERE started >= :since
 ),
-others AS (
-    SELECT *, floor(lat / 0.0009) AS cell_lat, floor(lon / 0.0014) AS cell_lon FROM undeployed_stays
+cells AS (
+    SELECT staff_id, started, lat, lon, floor(lat / 0.0009) AS cell_lat, floor(lon / 0.0014) AS cell_lon
+    FROM undeployed_stays
 ),
--- Neighbouring grid cells (about 100 by 100 m) turn the "within 100 m" test into equality joins.
-offsets AS (
-    SELECT dlat, dlon FROM (VALUES (-1), (0), (1)) AS a(dlat) CROSS JOIN (VALUES (-1), (0), (1)) AS b(dlon)
+-- Every other stay under the keys of its own grid cell (about 100 by 100 m) and the eight around it, so that
+-- "within 100 m" is an equality join on the key. Written out as a union, not a join with a table of
+-- offsets: with three tables the planner may pair stays by time alone first, and that takes minutes.
+others AS (
+    SELECT staff_id, started, lat, lon, cell_lat - 1 AS key_lat, cell_lon - 1 AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat - 1 AS key_lat, cell_lon AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat - 1 AS key_lat, cell_lon + 1 AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat AS key_lat, cell_lon - 1 AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat AS key_lat, cell_lon AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat AS key_lat, cell_lon + 1 AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat + 1 AS key_lat, cell_lon - 1 AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat + 1 AS key_lat, cell_lon AS key_lon FROM cells
+    UNION ALL SELECT staff_id, started, lat, lon, cell_lat + 1 AS key_lat, cell_lon + 1 AS key_lon FROM cells
 ),
 shared AS (
     SELECT n.staff_id, n.device_id, n.stay_no, count(DISTINCT o.staff_id) AS other_staff
-    FROM near n CROSS JOIN offsets f
-    JOIN others o ON o.cell_lat = n.cell_lat + f.dlat AND o.cell_lon = n.cell_lon + f.dlon
+    FROM near n
+    JOIN others o ON o.key_lat = n.cell_lat AND o.key_lon = n.cell_lon
     WHERE o.staff_id <> n.staff_id
       AND o.started < n.started AND o.started >= n.started - INTERVAL 90 DAY
       AND abs(o.lat - n.lat) < 0.0009 AND abs(o.lon - n.lon) < 0.0014
