@@ -41,11 +41,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTANDER_MEMORY_LIMIT", "3GB",
             "Most memory DuckDB may use before it spills to disk under UPSTANDER_HOME (the process as a whole "
             "peaks about 0.7 GB above it)."),
+    Setting("UPSTANDER_SPILL_LIMIT", "20GB",
+            "Most disk DuckDB may fill with spill files under UPSTANDER_HOME/tmp; a query needing more stops with "
+            "an error instead of filling the disk."),
     Setting("UPSTANDER_THREADS", str(os.cpu_count() or 1), "Threads DuckDB may use.", _positive_int),
     Setting("UPSTANDER_COUNTRY_CODE", "44",
             "Calling code assumed for phone numbers written in national form (07700 900123)."),
     Setting("UPSTANDER_BBOX", "49.8,-8.7,60.9,1.8",
             "Plausible coordinates, as min_lat,min_lon,max_lat,max_lon; the default is the UK and its waters.", _bbox),
+    Setting("UPSTANDER_DATABASE_URL", "",
+            "The web application's database as postgresql://user:password@host:port/name; empty for SQLite at "
+            "$UPSTANDER_HOME/web.sqlite3."),
+    Setting("UPSTANDER_SECRET_KEY", "",
+            "The web application's signing key; empty to keep one in $UPSTANDER_HOME/secret_key, created on first "
+            "use with mode 0600."),
+    Setting("UPSTANDER_IDLE_TIMEOUT", "900",
+            "Seconds of inactivity after which a web session ends and the user must sign in again.", _positive_int),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -27,6 +27,7 @@ def connect(database: str | Path = ":memory:", *, temp_dir: Path | None = None) 
         raise ValueError(f"setting UPSTANDER_MEMORY_LIMIT={memory!r} is not valid: {reason}") from None
     con.execute(f"SET threads = {int(settings.get('UPSTANDER_THREADS'))}")
     con.execute(f"SET temp_directory = {quote_literal(str(temp))}")
+    con.execute(f"SET max_temp_directory_size = {quote_literal(settings.get('UPSTANDER_SPILL_LIMIT'))}")
     # Timestamps are stored in UTC; rendering them in UTC keeps messages and day partitions unambiguous.
     con.execute("SET TimeZone = 'UTC'")
     # DuckDB's own progress bar writes to standard output, which must hold only --json output.
