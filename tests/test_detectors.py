@@ -92,6 +92,10 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
     # --- red flag 10: contact with people known for criminality ----------------------------------------------
     ("contact_with_criminals", "work phone calls with a watched organised-crime nominal",
      add(communications=[comm("S2", at(12, -8), P3_PHONE, None, "call")]), [("S2", ["P3"])]),
+    ("contact_with_criminals", "neighbourhood officer on duty rings a nominal who reported a problem on the beat",
+     lambda w: _nominal_on_the_beat(w, duty_area="A1"), []),
+    ("contact_with_criminals", "the same call while on duty in another area",
+     lambda w: _nominal_on_the_beat(w, duty_area="A2"), [("S2", ["P3"])]),
     ("contact_with_criminals", "on-duty call to a suspect in a case the officer works (look-alike)",
      add(communications=[comm("S4", at(3, -6), "+447500000002", None, "call")]), []),
     # --- red flag 5: disposals around private contact ---------------------------------------------------------
@@ -136,6 +140,18 @@ def _job_p4(world: World) -> None:
 
 
 HOME_P1 = (51.50, -1.80)
+
+
+def _nominal_on_the_beat(world: World, duty_area: str) -> None:
+    """P3, a watched nominal, reports antisocial behaviour in area A1 on day 5 (a job S2 did not attend); on
+    day 12 S2, on duty in `duty_area`, rings P3 from the work phone."""
+    world["incidents"].append(dict(incident_id="I9", type="antisocial_behaviour", priority=3, opened_at=at(5),
+                                   closed_at=at(5, 2), lat=51.45, lon=-1.70, area="A1", owning_team_id="T1"))
+    world["incident_people"].append(dict(incident_id="I9", person_id="P3", role="reporting_person",
+                                         recorded_at=at(5, 0.2)))
+    world["duties"].append(dict(duty_id="D2-12", staff_id="S2", starts_at=at(12, -12), ends_at=at(12, -2),
+                                duty_type="patrol", area=duty_area))
+    world["communications"].append(comm("S2", at(12, -8), P3_PHONE, None, "call"))
 
 
 def _standby_crews(world: World, crews: int) -> None:

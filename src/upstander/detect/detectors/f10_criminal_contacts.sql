@@ -23,10 +23,11 @@ WITH criminal AS (
 area_people AS (
     -- People in incidents in each policing area over time: neighbourhood officers keep in touch with
     -- residents who report local problems, whatever else those residents appear in.
-    SELECT ip.person_id, i.area, i.opened_at FROM incident_people ip JOIN incidents i ON i.incident_id = ip.incident_id
+    SELECT ip.person_id || '|' || i.area AS person_area, i.opened_at
+    FROM incident_people ip JOIN incidents i ON i.incident_id = ip.incident_id
 ),
-contact AS (
-    SELECT pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, min(cr.why) AS why
+candidates AS (
+    SELECT pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, pc.on_duty, min(cr.why) AS why
     FROM public_comms pc
     JOIN criminal cr ON cr.person_id = pc.person_id
     LEFT JOIN met m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
@@ -34,12 +35,22 @@ contact AS (
     WHERE pc.occurred_at >= :since AND m.staff_id IS NULL
       -- A suspect counts only off duty: on duty, officers ring suspects and witnesses for many reasons.
       AND (cr.why = 'organised-crime nominal' OR NOT pc.on_duty)
-      AND NOT (pc.on_duty AND EXISTS (
-          SELECT 1 FROM duties d JOIN area_people ap ON ap.area = d.area
-          WHERE d.staff_id = pc.staff_id AND pc.occurred_at >= d.starts_at AND pc.occurred_at < d.ends_at
-            AND ap.person_id = pc.person_id AND ap.opened_at BETWEEN pc.occurred_at - INTERVAL 60 DAY
-            AND pc.occurred_at))
-    GROUP BY pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at
+    GROUP BY pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, pc.on_duty
+),
+-- On duty in an area where the person was in an incident in the previous 60 days: a resident they police.
+-- The person and area are joined as one key so that the planner must pair each contact with its duty first
+-- (pairing every duty with every incident in its area first takes tens of gigabytes at a year's scale).
+area_excused AS (
+    SELECT DISTINCT c.comm_id
+    FROM candidates c
+    JOIN duties d ON d.staff_id = c.staff_id AND c.occurred_at >= d.starts_at AND c.occurred_at < d.ends_at
+    JOIN area_people ap ON ap.person_area = c.person_id || '|' || d.area
+    WHERE c.on_duty AND ap.opened_at BETWEEN c.occurred_at - INTERVAL 60 DAY AND c.occurred_at
+),
+contact AS (
+    SELECT c.comm_id, c.staff_id, c.person_id, c.occurred_at, c.why
+    FROM candidates c LEFT JOIN area_excused x ON x.comm_id = c.comm_id
+    WHERE x.comm_id IS NULL
 ),
 numbered AS (
     SELECT *, row_number() OVER (PARTITION BY staff_id, person_id ORDER BY occurred_at, comm_id) AS n FROM contact
