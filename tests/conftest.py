@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from upstander.simulate.engine import SimulationResult, simulate
+
+# The web application's settings read UPSTANDER_HOME and the signing key when Django starts, before any
+# fixture runs: point both somewhere disposable so a test run never writes to the real home.
+os.environ.setdefault("UPSTANDER_HOME", tempfile.mkdtemp(prefix="upstander-test-home-"))
+os.environ.setdefault("UPSTANDER_SECRET_KEY", "test-only-signing-key-not-for-any-real-deployment")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstander.web.settings")
+import django
+
+django.setup()  # before test modules import the web application's models
 
 
 @pytest.fixture(scope="session")
@@ -27,4 +38,22 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh UPSTANDER_HOME for one test."""
     path = tmp_path / "home"
     monkeypatch.setenv("UPSTANDER_HOME", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def detected_home(every_flag_delivery: SimulationResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo delivery loaded and run through every detector, in a home of its own (read-only for tests)."""
+    from upstander.detect.engine import run_detection
+    from upstander.feeds.loading import load_delivery
+
+    path = tmp_path_factory.mktemp("detected") / "home"
+    previous = os.environ.get("UPSTANDER_HOME")
+    os.environ["UPSTANDER_HOME"] = str(path)
+    try:
+        load_delivery(every_flag_delivery.out, home=path)
+        run_detection(path, full=True)
+    finally:
+        if previous is not None:
+            os.environ["UPSTANDER_HOME"] = previous
     return path

@@ -12,7 +12,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-COMMAND_MODULES = ("demo_cmd", "simulate_cmd", "load_cmd", "detect_cmd", "evaluate_cmd", "risk_cmd", "contract_cmd")
+COMMAND_MODULES = ("demo_cmd", "simulate_cmd", "load_cmd", "detect_cmd", "evaluate_cmd", "risk_cmd", "contract_cmd",
+                   "serve_cmd")
 
 
 def register() -> typer.Typer:

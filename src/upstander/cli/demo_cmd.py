@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from upstander import settings
@@ -19,8 +21,11 @@ def demo(
     staff: int = typer.Option(300, "--staff", help="Members of staff in the demo force."),
     days: int = typer.Option(30, "--days", help="Days to simulate."),
     seed: int = typer.Option(1, "--seed", help="Random seed."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the web application at the end."),
+    port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 for the web application."),
 ) -> None:
-    """Run the main job on embedded defaults: simulate a force with every red flag, load it, run detection."""
+    """Run the main job on embedded defaults: simulate a force with every red flag, load it, run detection,
+    and serve the web application with a demo login for each role."""
     home = settings.home()
     out = home / "deliveries" / f"demo-{staff}x{days}-seed{seed}"
     result = run_simulation(staff, days, seed, out, every_flag=True, corrupt=False)
@@ -39,3 +44,25 @@ def demo(
         "`upstander contact-review STAFF_ID`.\n"
         "Run it again and nothing changes: loading and detection are idempotent."
     )
+    if serve:
+        _serve_with_demo_logins(home, port)
+
+
+def _serve_with_demo_logins(home: Path, port: int) -> None:
+    from upstander.web import runtime
+
+    runtime.setup()
+    runtime.migrate()
+    from upstander.web.demo_accounts import ensure_demo_accounts
+    from upstander.web.sync import sync_all
+
+    synced = sync_all(home)
+    err_console.print(f"[bold]Web application:[/] {synced.alerts_seen:,} alerts to triage, {synced.staff:,} staff")
+    err_console.print(f"[bold]Demo logins[/] for http://127.0.0.1:{port}/ (new passwords each run):")
+    for login in ensure_demo_accounts():
+        # Plain lines, never wrapped or cut: the passwords must survive a narrow terminal and copy-paste.
+        err_console.print(f"  {login.username:<28} {login.password:<36} {login.role} "
+                          f"(staff record {login.staff_id or '-'})", soft_wrap=True, highlight=False)
+    err_console.print("The member-of-staff login is the subject of the top alert: it is refused that alert.")
+    err_console.print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    runtime.serve(port)

@@ -1,0 +1,54 @@
+"""One demo account per role, with a fresh strong password each time the demo runs (printed once)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from upstander.web.models import Alert, StaffMember, User
+from upstander.web.roles import Role
+
+_WORDS = ("amber", "birch", "cobalt", "delta", "ember", "fjord", "granite", "harbour", "indigo", "juniper",
+          "kestrel", "lantern", "meadow", "nimbus", "orchid", "pebble", "quartz", "rowan", "saffron", "thistle")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    password: str
+    staff_id: str
+
+
+def _password() -> str:
+    return "-".join(secrets.choice(_WORDS) for _ in range(4)) + f"-{secrets.randbelow(100):02d}"
+
+
+def _staff_for(role: Role, taken: set[str]) -> str:
+    """A plausible force staff record for the account: the member-of-staff account is the subject of the
+    highest-scoring alert, so that the demo shows a subject refused their own alert."""
+    if role == Role.STAFF:
+        top = Alert.objects.order_by("-score").values_list("subject_staff_id", flat=True).first()
+        if top:
+            return top
+    pool = StaffMember.objects.exclude(staff_id__in=taken)
+    preferred = {Role.SUPERVISOR: "sergeant", Role.VETTING_OFFICER: "police_staff_other"}.get(role, "investigator")
+    member = pool.filter(role=preferred).order_by("staff_id").first() or pool.order_by("staff_id").first()
+    return member.staff_id if member else ""
+
+
+def ensure_demo_accounts() -> list[DemoLogin]:
+    logins, taken = [], set(Alert.objects.values_list("subject_staff_id", flat=True).distinct())
+    for role in Role:
+        username = f"demo_{role.value}"
+        user = User.objects.filter(username=username).first() or User(username=username, role=role)
+        if not user.staff_id:
+            user.staff_id = _staff_for(role, taken)
+        taken.add(user.staff_id)
+        password = _password()
+        user.role = role
+        user.set_password(password)
+        user.failed_logins, user.locked_until = 0, None
+        user.save()
+        logins.append(DemoLogin(username, role.label, password, user.staff_id))
+    return logins

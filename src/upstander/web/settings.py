@@ -1,0 +1,110 @@
+"""Django settings, derived from Upstander's settings table (`upstander.settings`), never edited per machine.
+
+The database is SQLite at $UPSTANDER_HOME/web.sqlite3 unless UPSTANDER_DATABASE_URL names a PostgreSQL
+server. The secret key is read from UPSTANDER_SECRET_KEY or kept in $UPSTANDER_HOME/secret_key (mode 0600),
+created on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from upstander import settings as upstander_settings
+
+HOME = upstander_settings.home()
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _secret_key() -> str:
+    if key := upstander_settings.get("UPSTANDER_SECRET_KEY"):
+        return key
+    path = HOME / "secret_key"
+    if not path.exists():
+        HOME.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+def _database() -> dict[str, object]:
+    url = upstander_settings.get("UPSTANDER_DATABASE_URL")
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME / "web.sqlite3"),
+                "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"}}
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"UPSTANDER_DATABASE_URL must be a postgresql:// address, got {parsed.scheme}://")
+    return {"ENGINE": "django.db.backends.postgresql", "NAME": parsed.path.lstrip("/"),
+            "USER": unquote(parsed.username or ""), "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "", "PORT": str(parsed.port or ""), "CONN_MAX_AGE": 60}
+
+
+SECRET_KEY = _secret_key()
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "upstander.web",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "upstander.web.middleware.IdleTimeoutMiddleware",
+]
+ROOT_URLCONF = "upstander.web.urls"
+WSGI_APPLICATION = "upstander.web.wsgi.application"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+DATABASES = {"default": _database()}
+AUTH_USER_MODEL = "web.User"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "queue"
+# Idle-session timeout: a session unused for this long is ended (IdleTimeoutMiddleware); the cookie itself
+# lasts no longer than a working shift.
+IDLE_TIMEOUT_SECONDS: int = upstander_settings.get("UPSTANDER_IDLE_TIMEOUT")
+SESSION_COOKIE_AGE = 10 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Lockout after repeated failed logins (per account).
+LOCKOUT_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "static/"
+WHITENOISE_USE_FINDERS = True  # serve the app's static files straight from the package: no collectstatic step

@@ -1,0 +1,71 @@
+"""Bring the staff directory and the detection alerts into the web application's database.
+
+Alerts are matched on the alert store's own key, so running detect again and syncing again updates alerts in
+place: never a duplicate, and an analyst's assignment and disposition are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from upstander.detect.alerts import AlertStore
+from upstander.lake import Lake
+from upstander.web.models import Alert, StaffMember
+
+_BATCH = 2000
+_ALERT_UPDATES = ["detector_id", "red_flags", "category", "subject_staff_id", "subject_team_id", "person_ids",
+                  "window_start", "window_end", "alerted_at", "score", "evidence", "summary"]
+
+
+@dataclass
+class SyncResult:
+    staff: int
+    alerts_seen: int
+    alerts_new: int
+
+
+def _utc(epoch: float | None) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
+
+
+def sync_directory(home: Path) -> int:
+    con = Lake(home).connect()
+    rows = con.execute("""SELECT staff_id, trim(coalesce(forename, '') || ' ' || coalesce(surname, '')), role,
+                                 coalesce(rank, ''), coalesce(team_id, ''), coalesce(line_manager_id, ''),
+                                 coalesce(station, ''), coalesce(home_uprn, '') FROM staff""").fetchall()
+    members = [StaffMember(staff_id=r[0], name=r[1] or r[0], role=r[2], rank=r[3], team_id=r[4],
+                           line_manager_id=r[5], station=r[6], home_uprn=r[7]) for r in rows]
+    with transaction.atomic():
+        StaffMember.objects.bulk_create(members, batch_size=_BATCH, update_conflicts=True, unique_fields=["staff_id"],
+                                        update_fields=["name", "role", "rank", "team_id", "line_manager_id",
+                                                       "station", "home_uprn"])
+    return len(members)
+
+
+def sync_alerts(home: Path) -> tuple[int, int]:
+    """(alerts seen, alerts new). Amplifiers (red flag 13) stay in the risk matrix, not the triage queue."""
+    teams = dict(StaffMember.objects.values_list("staff_id", "team_id"))
+    with AlertStore(home).connect() as con:
+        rows = con.execute("""SELECT alert_id, detector_id, red_flags, category, subject_staff_id, person_ids,
+                                     epoch(window_start), epoch(window_end), epoch(alerted_at), score, evidence,
+                                     summary
+                              FROM alerts WHERE kind = 'alert' ORDER BY alert_id""").fetchall()
+    before = Alert.objects.count()
+    alerts = [Alert(alert_id=r[0], detector_id=r[1], red_flags=list(r[2]), category=r[3], subject_staff_id=r[4],
+                    subject_team_id=teams.get(r[4], ""), person_ids=list(r[5] or []), window_start=_utc(r[6]),
+                    window_end=_utc(r[7]), alerted_at=_utc(r[8]), score=r[9], evidence=list(r[10]),
+                    summary=r[11] or "") for r in rows]
+    with transaction.atomic():
+        Alert.objects.bulk_create(alerts, batch_size=_BATCH, update_conflicts=True, unique_fields=["alert_id"],
+                                  update_fields=_ALERT_UPDATES)
+    return len(alerts), Alert.objects.count() - before
+
+
+def sync_all(home: Path) -> SyncResult:
+    staff = sync_directory(home)
+    seen, new = sync_alerts(home)
+    return SyncResult(staff, seen, new)

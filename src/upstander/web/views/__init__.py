@@ -1,0 +1,1 @@
+"""Plain typed function views, one module per area."""

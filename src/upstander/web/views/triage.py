@@ -1,0 +1,165 @@
+"""Alert triage: the queue, one alert with its evidence, assignment, and a disposition with its reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from upstander import settings as upstander_settings
+from upstander.detect.catalogue import CATEGORIES, load_detectors
+from upstander.web.evidence import load_evidence, stay_map
+from upstander.web.models import Alert, Disposition, StaffMember, User
+from upstander.web.models.access_log import record
+from upstander.web.need_to_know import conflicted, conflicted_subjects
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _visible_alerts(user: User) -> QuerySet[Alert]:
+    """Alerts this user may see: none unless they triage, and never one about someone they are conflicted on."""
+    if not user.can_triage:
+        return Alert.objects.none()
+    return Alert.objects.exclude(subject_staff_id__in=conflicted_subjects(user))
+
+
+def _get_alert_for_user(request: HttpRequest, alert_id: int) -> Alert:
+    """The alert, or 404 (never 403: a refusal must not confirm that a record about someone exists)."""
+    user = _user(request)
+    alert = Alert.objects.select_related("assigned_to").filter(pk=alert_id).first()
+    if alert is None or not user.can_triage or conflicted(user, alert.subject_staff_id):
+        record(user, "refuse", "alert", str(alert_id))
+        raise Http404("No such alert")
+    return alert
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("queue") if _user(request).can_triage else render(request, "web/home.html")
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.can_triage:
+        record(user, "refuse", "queue", "-")
+        raise Http404("No such page")
+    alerts = _visible_alerts(user)
+    f = request.GET
+    status = f.get("status", "open")
+    if status == "open":
+        alerts = alerts.exclude(status=Alert.Status.DISPOSED)
+    elif status in Alert.Status.values:
+        alerts = alerts.filter(status=status)
+    if (flag := f.get("red_flag", "")).isdigit():
+        # JSON containment is not portable across SQLite and PostgreSQL; the detector ids per flag are.
+        alerts = alerts.filter(detector_id__in=[d.id for d in load_detectors() if int(flag) in d.red_flags])
+    if (category := f.get("category", "")) in CATEGORIES:
+        alerts = alerts.filter(category=category)
+    if team := f.get("team", "").strip():
+        alerts = alerts.filter(subject_team_id=team)
+    if (min_score := f.get("min_score", "")).replace(".", "", 1).isdigit():
+        alerts = alerts.filter(score__gte=float(min_score))
+    if (age := f.get("max_age_days", "")).isdigit():
+        alerts = alerts.filter(alerted_at__gte=timezone.now() - timedelta(days=int(age)))
+    if f.get("mine") == "1":
+        alerts = alerts.filter(assigned_to=user)
+    order = "-alerted_at" if f.get("order") == "newest" else "-score"
+    page = Paginator(alerts.select_related("assigned_to").order_by(order, "id"), PAGE_SIZE).get_page(f.get("page"))
+    names = dict(StaffMember.objects.filter(staff_id__in=[a.subject_staff_id for a in page])
+                 .values_list("staff_id", "name"))
+    for a in page:
+        a.subject_name = names.get(a.subject_staff_id, "")  # type: ignore[attr-defined]
+    return render(request, "web/triage/queue.html", {
+        "page": page, "filters": f, "categories": CATEGORIES, "red_flags": range(1, 13),
+        "status": status,
+    })
+
+
+@login_required
+@require_GET
+def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = _get_alert_for_user(request, alert_id)
+    record(_user(request), "view", "alert", alert.alert_id, alert.subject_staff_id)
+    detector = next((d for d in load_detectors() if d.id == alert.detector_id), None)
+    evidence = load_evidence(upstander_settings.home(), alert.evidence)
+    subject = StaffMember.objects.filter(staff_id=alert.subject_staff_id).first()
+    return render(request, "web/triage/alert.html", {
+        "alert": alert, "detector": detector, "evidence": evidence, "stays": stay_map(evidence.stays),
+        "subject": subject, "outcomes": Disposition.Outcome.choices,
+        "disposition": Disposition.objects.filter(alert=alert).select_related("decided_by").first(),
+    })
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = _get_alert_for_user(request, alert_id)
+    if alert.status != Alert.Status.DISPOSED:
+        alert.assigned_to, alert.status = _user(request), Alert.Status.ASSIGNED
+        alert.save(update_fields=["assigned_to", "status", "updated_at"])
+        record(_user(request), "change", "alert", alert.alert_id, "assigned to self")
+    return redirect("alert", alert_id=alert.pk)
+
+
+@login_required
+@require_POST
+def dispose(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = _get_alert_for_user(request, alert_id)
+    outcome = request.POST.get("outcome", "")
+    reason = request.POST.get("reason", "").strip()
+    errors = []
+    if outcome not in Disposition.Outcome.values:
+        errors.append("Choose what should happen to this alert.")
+    if len(reason) < 10:
+        errors.append("Give the reason for this decision (at least a sentence): it is read at review.")
+    if alert.status == Alert.Status.DISPOSED:
+        errors.append("This alert has already been disposed of.")
+    if errors:
+        detector = next((d for d in load_detectors() if d.id == alert.detector_id), None)
+        evidence = load_evidence(upstander_settings.home(), alert.evidence)
+        return render(request, "web/triage/alert.html", {
+            "alert": alert, "detector": detector, "evidence": evidence, "stays": stay_map(evidence.stays),
+            "subject": StaffMember.objects.filter(staff_id=alert.subject_staff_id).first(),
+            "outcomes": Disposition.Outcome.choices, "errors": errors, "form": request.POST,
+            "disposition": Disposition.objects.filter(alert=alert).first(),
+        }, status=400)
+    with transaction.atomic():
+        Disposition.objects.create(alert=alert, outcome=outcome, reason=reason, decided_by=_user(request))
+        alert.status = Alert.Status.DISPOSED
+        alert.save(update_fields=["status", "updated_at"])
+        record(_user(request), "change", "alert", alert.alert_id, f"disposed: {outcome}")
+    return redirect("queue")
+
+
+@login_required
+@require_GET
+def detector_stats(request: HttpRequest) -> HttpResponse:
+    """Per detector: alerts, and how analysts disposed of them; the share judged false positives."""
+    user = _user(request)
+    if not user.can_triage:
+        raise Http404("No such page")
+    rows = (_visible_alerts(user).values("detector_id").annotate(
+        alerts=Count("id"),
+        disposed=Count("disposition"),
+        false_positive=Count("disposition", filter=Q(disposition__outcome=Disposition.Outcome.FALSE_POSITIVE)),
+        cases=Count("disposition", filter=Q(disposition__outcome=Disposition.Outcome.OPEN_CASE)),
+        intelligence=Count("disposition", filter=Q(disposition__outcome=Disposition.Outcome.DEVELOP_INTELLIGENCE)),
+    ).order_by("detector_id"))
+    table = [{**r, "fp_share": (r["false_positive"] / r["disposed"]) if r["disposed"] else None} for r in rows]
+    return render(request, "web/triage/stats.html", {"rows": table, "idle": settings.IDLE_TIMEOUT_SECONDS})
