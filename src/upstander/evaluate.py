@@ -141,16 +141,19 @@ def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
     return result
 
 
-def _top_precision(home: Path, perpetrators: set[str]) -> dict[str, float | None]:
+def _top_precision(home: Path, perpetrators: set[str]) -> dict[str, float | int | None]:
     try:
         from upstander.risk.matrix import risk_matrix
     except ImportError:  # the risk layer is optional for evaluating detectors alone
         return {"precision_top20": None, "precision_top50": None}
     ranked = [row.staff_id for row in risk_matrix(home)]
-    out: dict[str, float | None] = {}
+    out: dict[str, float | int | None] = {}
+    out["perpetrators"] = len(perpetrators)
     for k in (20, 50):
         top = ranked[:k]
         out[f"precision_top{k}"] = round(sum(s in perpetrators for s in top) / len(top), 3) if top else None
+        # With fewer perpetrators than k even a perfect ranking scores below 1: say what the ceiling is.
+        out[f"precision_top{k}_ceiling"] = round(min(k, len(perpetrators)) / k, 3)
     return out
 
 
