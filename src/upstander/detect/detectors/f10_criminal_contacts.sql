@@ -38,14 +38,18 @@ candidates AS (
     GROUP BY pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, pc.on_duty
 ),
 -- On duty in an area where the person was in an incident in the previous 60 days: a resident they police.
--- The person and area are joined as one key so that the planner must pair each contact with its duty first
--- (pairing every duty with every incident in its area first takes tens of gigabytes at a year's scale).
-area_excused AS (
-    SELECT DISTINCT c.comm_id
+-- Each on-duty contact is paired with its duty first and carries person and area as one key; joined any
+-- other way the planner pairs every duty, or every contact, with every incident in the area (minutes).
+contact_duty AS (
+    SELECT c.comm_id, c.occurred_at, c.person_id || '|' || d.area AS person_area
     FROM candidates c
     JOIN duties d ON d.staff_id = c.staff_id AND c.occurred_at >= d.starts_at AND c.occurred_at < d.ends_at
-    JOIN area_people ap ON ap.person_area = c.person_id || '|' || d.area
-    WHERE c.on_duty AND ap.opened_at BETWEEN c.occurred_at - INTERVAL 60 DAY AND c.occurred_at
+    WHERE c.on_duty
+),
+area_excused AS (
+    SELECT DISTINCT cd.comm_id
+    FROM contact_duty cd JOIN area_people ap ON ap.person_area = cd.person_area
+    WHERE ap.opened_at BETWEEN cd.occurred_at - INTERVAL 60 DAY AND cd.occurred_at
 ),
 contact AS (
     SELECT c.comm_id, c.staff_id, c.person_id, c.occurred_at, c.why
