@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from upstander import settings
 from upstander.detect.catalogue import context_dir, detectors_dir
 from upstander.feeds.contract import FEEDS
 from upstander.lake import Lake
@@ -149,7 +150,8 @@ def main() -> None:
         "detect_seconds_median": round(detect_s, 2),
         "detect_seconds_all": [r["seconds"] for r in results if r["what"] == "detect"],
         "detect_peak_rss_mib_max": max(int(r["peak_rss_mib"]) for r in results if r["what"] == "detect"),  # type: ignore[call-overload]
-        "memory_limit": os.environ.get("UPSTANDER_MEMORY_LIMIT", "4GB (default)"),
+        "memory_limit": os.environ.get("UPSTANDER_MEMORY_LIMIT")
+        or f"{settings.get('UPSTANDER_MEMORY_LIMIT')} (default)",
         "threads": os.environ.get("UPSTANDER_THREADS", f"{os.cpu_count()} (default)"),
     }
     for label in labels:

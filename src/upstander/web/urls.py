@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upstander.web.views import auth, triage
+from upstander.web.views import auth, cases, intelligence, person, triage
 
 urlpatterns = [
     path("", triage.home, name="home"),
@@ -11,4 +11,15 @@ urlpatterns = [
     path("alerts/<int:alert_id>/", triage.alert_detail, name="alert"),
     path("alerts/<int:alert_id>/assign/", triage.assign, name="assign"),
     path("alerts/<int:alert_id>/dispose/", triage.dispose, name="dispose"),
+    path("intelligence/", intelligence.intelligence_list, name="intelligence_list"),
+    path("intelligence/new/", intelligence.intelligence_new, name="intelligence_new"),
+    path("intelligence/<int:record_id>/", intelligence.intelligence_detail, name="intelligence"),
+    path("intelligence/<int:record_id>/action/", intelligence.intelligence_action, name="intelligence_action"),
+    path("staff/<str:staff_id>/", person.person, name="person"),
+    path("staff/<str:staff_id>/contacts/", person.person_contacts, name="person_contacts"),
+    path("cases/", cases.case_list, name="cases"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case"),
+    path("cases/<int:case_id>/update/", cases.case_update, name="case_update"),
+    path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
+    path("cases/<int:case_id>/engagement/", cases.case_engagement, name="case_engagement"),
 ]

@@ -20,6 +20,7 @@ from upstander.web.evidence import load_evidence, stay_map
 from upstander.web.models import Alert, Disposition, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted, conflicted_subjects
+from upstander.web.views.cases import open_case_from_alert
 
 PAGE_SIZE = 50
 
@@ -144,6 +145,9 @@ def dispose(request: HttpRequest, alert_id: int) -> HttpResponse:
         alert.status = Alert.Status.DISPOSED
         alert.save(update_fields=["status", "updated_at"])
         record(_user(request), "change", "alert", alert.alert_id, f"disposed: {outcome}")
+        if outcome == Disposition.Outcome.OPEN_CASE:
+            case = open_case_from_alert(alert, _user(request))
+            return redirect("case", case_id=case.pk)
     return redirect("queue")
 
 

@@ -1,0 +1,133 @@
+"""Intelligence records: created by the ACU, seen only by those assigned and the ACU lead, never by anyone
+conflicted about any member of staff the record is about."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from upstander.web.models import DevelopmentAction, IntelligenceRecord, StaffMember, User
+from upstander.web.models.access_log import record
+from upstander.web.need_to_know import conflicted, conflicted_subjects
+from upstander.web.roles import TRIAGE_ROLES, Role
+
+R = IntelligenceRecord
+_PERSON = re.compile(r"^P\d{4,}$")
+_LABELS = {"category": "Collection category", "theme": "STUDIOSB theme", "source_grade": "Source evaluation",
+           "assessment": "Intelligence assessment", "handling": "Handling code"}
+_CHOICES = {"category": R.Category, "theme": R.Theme, "source_grade": R.Source, "assessment": R.Assessment,
+            "handling": R.Handling}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def visible_records(user: User) -> list[IntelligenceRecord]:
+    records = R.objects.all() if user.role == Role.ACU_LEAD else R.objects.filter(assigned=user)
+    blocked = conflicted_subjects(user)
+    return [r for r in records.distinct().order_by("-received_at") if not blocked & set(r.staff_ids)]
+
+
+def _get_record_for_user(request: HttpRequest, record_id: int) -> IntelligenceRecord:
+    user = _user(request)
+    rec = R.objects.filter(pk=record_id).first()
+    allowed = rec is not None and (user.role == Role.ACU_LEAD or rec.assigned.filter(pk=user.pk).exists())
+    if rec is None or not allowed or any(conflicted(user, s) for s in rec.staff_ids):
+        record(user, "refuse", "intelligence", str(record_id))
+        raise Http404("No such record")
+    return rec
+
+
+@login_required
+@require_GET
+def intelligence_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/intelligence/list.html", {"records": visible_records(_user(request)),
+                                                          "can_create": _user(request).role in TRIAGE_ROLES})
+
+
+def _split(text: str) -> list[str]:
+    return [p for p in re.split(r"[\s,;]+", text.strip()) if p]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intelligence_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in TRIAGE_ROLES:
+        raise Http404("No such page")
+    form = request.POST if request.method == "POST" else {}
+    errors: list[str] = []
+    if request.method == "POST":
+        values = {name: form.get(name, "") for name in _CHOICES}
+        for name, choices in _CHOICES.items():
+            if values[name] not in choices.values:
+                errors.append(f"{_LABELS[name]}: choose one of the options.")
+        text = form.get("text", "").strip()
+        if len(text) < 20:
+            errors.append("What is known: write at least a sentence (20 characters).")
+        staff_ids = _split(form.get("staff_ids", ""))
+        known = set(StaffMember.objects.filter(staff_id__in=staff_ids).values_list("staff_id", flat=True))
+        if not staff_ids:
+            errors.append("Staff: name at least one member of staff by staff id.")
+        for s in staff_ids:
+            if s not in known:
+                errors.append(f"Staff: {s!r} is not in the staff directory.")
+        if user.staff_id and user.staff_id in staff_ids:
+            errors.append("Staff: you cannot record intelligence about yourself; pass it to the ACU lead.")
+        person_ids = _split(form.get("person_ids", ""))
+        for p in person_ids:
+            if not _PERSON.match(p):
+                errors.append(f"People: {p!r} is not a person id (P followed by digits).")
+        if not errors:
+            with transaction.atomic():
+                year = timezone.now().year
+                n = R.objects.filter(reference__startswith=f"INT-{year}-").count() + 1
+                rec = R.objects.create(reference=f"INT-{year}-{n:05d}", created_by=user, text=text,
+                                       staff_ids=staff_ids, person_ids=person_ids,
+                                       prejudicial_improper=form.get("prejudicial_improper") == "on", **values)
+                rec.assigned.add(user)
+                record(user, "change", "intelligence", rec.reference, "created")
+            return redirect("intelligence", record_id=rec.pk)
+    fields = [(name, _LABELS[name], choices.choices, form.get(name, "")) for name, choices in _CHOICES.items()]
+    return render(request, "web/intelligence/new.html", {"errors": errors, "form": form, "fields": fields},
+                  status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def intelligence_detail(request: HttpRequest, record_id: int) -> HttpResponse:
+    rec = _get_record_for_user(request, record_id)
+    record(_user(request), "view", "intelligence", rec.reference, ",".join(rec.staff_ids))
+    names = dict(StaffMember.objects.filter(staff_id__in=rec.staff_ids).values_list("staff_id", "name"))
+    return render(request, "web/intelligence/detail.html", {
+        "rec": rec, "staff": [(s, names.get(s, "")) for s in rec.staff_ids],
+        "actions": rec.actions.select_related("by").order_by("done", "due", "at"), "today": date.today()})
+
+
+@login_required
+@require_POST
+def intelligence_action(request: HttpRequest, record_id: int) -> HttpResponse:
+    rec = _get_record_for_user(request, record_id)
+    if done_id := request.POST.get("done"):
+        DevelopmentAction.objects.filter(record=rec, pk=done_id).update(done=True)
+        record(_user(request), "change", "intelligence", rec.reference, f"action {done_id} done")
+        return redirect("intelligence", record_id=rec.pk)
+    action, due = request.POST.get("action", "").strip(), request.POST.get("due", "").strip()
+    try:
+        due_date = date.fromisoformat(due) if due else None
+    except ValueError:
+        due_date = None
+    if not action or (due and due_date is None):
+        raise Http404("Bad action")  # the form enforces both; a hand-made request gets nothing
+    DevelopmentAction.objects.create(record=rec, action=action, due=due_date, by=_user(request))
+    record(_user(request), "change", "intelligence", rec.reference, "development action added")
+    return redirect("intelligence", record_id=rec.pk)

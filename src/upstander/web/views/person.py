@@ -1,0 +1,75 @@
+"""The person view: one page for one member of staff, for those who work alerts and never for anyone
+conflicted about them. Contact review runs only when asked for (it reads a year of their records)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from upstander import settings as upstander_settings
+from upstander.lake import Lake
+from upstander.risk import watchlist
+from upstander.risk.contact_review import contact_review
+from upstander.risk.matrix import risk_matrix
+from upstander.web.models import Alert, StaffMember, User
+from upstander.web.models.access_log import record
+from upstander.web.need_to_know import conflicted
+from upstander.web.views.cases import visible_cases
+from upstander.web.views.intelligence import visible_records
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _get_staff_for_user(request: HttpRequest, staff_id: str) -> StaffMember:
+    user = _user(request)
+    member = StaffMember.objects.filter(staff_id=staff_id).first()
+    if member is None or not user.can_triage or conflicted(user, staff_id):
+        record(user, "refuse", "person", staff_id)
+        raise Http404("No such person")
+    return member
+
+
+def _complaints(staff_id: str) -> list[tuple[str, str, str, str]]:
+    con = Lake(upstander_settings.home()).connect()
+    return [tuple(r) for r in con.execute(  # type: ignore[misc]
+        """SELECT complaint_id, CAST(received AS VARCHAR), allegation, coalesce(outcome, '')
+           FROM complaints WHERE subject_staff_id = ? ORDER BY received""", [staff_id]).fetchall()]
+
+
+@login_required
+@require_GET
+def person(request: HttpRequest, staff_id: str) -> HttpResponse:
+    member = _get_staff_for_user(request, staff_id)
+    user = _user(request)
+    record(user, "view", "person", staff_id)
+    home = upstander_settings.home()
+    risk = next((row for row in risk_matrix(home) if row.staff_id == staff_id), None)
+    alerts = Alert.objects.filter(subject_staff_id=staff_id).order_by("-alerted_at")
+    intel = [r for r in visible_records(user) if staff_id in r.staff_ids]
+    cases = visible_cases(user).filter(subject_staff_id=staff_id)
+    complaints = _complaints(staff_id)
+    timeline = sorted(
+        [(a.alerted_at.isoformat(), "alert", f"{a.detector_id}: {a.summary}") for a in alerts]
+        + [(r.received_at.isoformat(), "intelligence", f"{r.reference} ({r.grading}, {r.get_category_display()})")
+           for r in intel]
+        + [(c[1], "complaint", f"{c[2]} ({c[3] or 'pending'})") for c in complaints]
+        + [(c.opened_at.isoformat(), "case", f"{c.reference} opened") for c in cases], reverse=True)
+    watch = next((w for w in watchlist.entries(home) if w.staff_id == staff_id), None)
+    return render(request, "web/person.html", {
+        "member": member, "risk": risk, "alerts": alerts, "intel": intel, "cases": cases, "complaints": complaints,
+        "timeline": timeline, "watch": watch, "audits": watchlist.audits(home, staff_id) if watch else [],
+    })
+
+
+@login_required
+@require_GET
+def person_contacts(request: HttpRequest, staff_id: str) -> HttpResponse:
+    member = _get_staff_for_user(request, staff_id)
+    record(_user(request), "view", "contact_review", staff_id)
+    rows = contact_review(upstander_settings.home(), staff_id)[:100]
+    return render(request, "web/person_contacts.html", {"member": member, "rows": rows})
