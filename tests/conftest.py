@@ -57,3 +57,12 @@ def detected_home(every_flag_delivery: SimulationResult, tmp_path_factory: pytes
         if previous is not None:
             os.environ["UPSTANDER_HOME"] = previous
     return path
+
+
+@pytest.fixture
+def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch, db: None) -> object:
+    """The web tests' people on the demo force after detection (see webworld.py)."""
+    from webworld import build
+
+    monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
+    return build(detected_home)

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from upstander.web.models import AccessLog
 from upstander.web.models.access_log import AppendOnlyError, record, verify_chain
-from webworld import World, build
+from webworld import World
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
-    return build(detected_home)
 
 
 def test_views_changes_and_refusals_are_logged_in_an_intact_chain(world: World) -> None:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from upstander.web.models import AccessLog, Alert, Disposition
 from upstander.web.sync import sync_alerts
-from webworld import World, build
+from webworld import World
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
-    return build(detected_home)
 
 
 def test_the_analyst_sees_the_alert_with_its_evidence_rows_from_the_lake(world: World) -> None:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from upstander.web.models import IntelligenceRecord
-from webworld import World, build
+from webworld import World
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
-    return build(detected_home)
 
 
 def _form(world: World, **overrides: str) -> dict[str, str]:

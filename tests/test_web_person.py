@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
-from webworld import World, build
+from webworld import World
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
-    return build(detected_home)
 
 
 def test_the_analyst_sees_the_risk_matrix_alerts_and_timeline_of_the_subject(world: World) -> None:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from upstander.detect.catalogue import load_detectors
 from upstander.web.models import Alert
-from webworld import World, build
+from webworld import World
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
-    return build(detected_home)
 
 
 def _listed(html: str) -> set[int]:

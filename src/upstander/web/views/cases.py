@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -18,11 +18,7 @@ from upstander.web.models.access_log import record
 from upstander.web.models.cases import STANDARDS, Case, EngagementEntry
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.roles import Role
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+from upstander.web.views.common import current_user, refuse
 
 
 def visible_cases(user: User) -> QuerySet[Case]:
@@ -32,12 +28,11 @@ def visible_cases(user: User) -> QuerySet[Case]:
 
 def _get_case_for_user(request: HttpRequest, case_id: int) -> Case:
     """The case, or 404 for anyone not assigned (bar the ACU lead) and for anyone conflicted, whatever their role."""
-    user = _user(request)
+    user = current_user(request)
     case = Case.objects.filter(pk=case_id).first()
     allowed = case is not None and (user.role == Role.ACU_LEAD or case.assigned.filter(pk=user.pk).exists())
     if case is None or not allowed or conflicted(user, case.subject_staff_id):
-        record(user, "refuse", "case", str(case_id))
-        raise Http404("No such case")
+        refuse(user, "case", case_id)
     return case
 
 
@@ -56,7 +51,7 @@ def open_case_from_alert(alert: Alert, user: User) -> Case:
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = list(visible_cases(_user(request)).order_by("-opened_at"))
+    cases = list(visible_cases(current_user(request)).order_by("-opened_at"))
     names = dict(StaffMember.objects.filter(staff_id__in=[c.subject_staff_id for c in cases])
                  .values_list("staff_id", "name"))
     rows = [{"case": c, "subject": names.get(c.subject_staff_id, c.subject_staff_id), "report_due": report_due(c)}
@@ -87,7 +82,7 @@ def _next(case: Case) -> tuple[str, ...]:
 @require_GET
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get_case_for_user(request, case_id)
-    record(_user(request), "view", "case", case.reference, case.subject_staff_id)
+    record(current_user(request), "view", "case", case.reference, case.subject_staff_id)
     return _render_case(request, case)
 
 
@@ -126,7 +121,7 @@ def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
     if errors:
         return _render_case(request, case, errors, status=400)
     case.save()
-    record(_user(request), "change", "case", case.reference, "details updated")
+    record(current_user(request), "change", "case", case.reference, "details updated")
     return redirect("case", case_id=case.pk)
 
 
@@ -143,7 +138,7 @@ def case_move(request: HttpRequest, case_id: int) -> HttpResponse:
         case.investigation_started = date.today()
     previous, case.stage = case.stage, target
     case.save()
-    record(_user(request), "change", "case", case.reference, f"stage {previous} -> {target}")
+    record(current_user(request), "change", "case", case.reference, f"stage {previous} -> {target}")
     return redirect("case", case_id=case.pk)
 
 
@@ -154,6 +149,6 @@ def case_engagement(request: HttpRequest, case_id: int) -> HttpResponse:
     kind, note = request.POST.get("kind", ""), request.POST.get("note", "").strip()
     if kind not in EngagementEntry.Kind.values or not note:
         return _render_case(request, case, ["Choose what kind of contact it was and write a note."], status=400)
-    EngagementEntry.objects.create(case=case, kind=kind, note=note, by=_user(request))
-    record(_user(request), "change", "case", case.reference, f"engagement: {kind}")
+    EngagementEntry.objects.create(case=case, kind=kind, note=note, by=current_user(request))
+    record(current_user(request), "change", "case", case.reference, f"engagement: {kind}")
     return redirect("case", case_id=case.pk)

@@ -17,6 +17,7 @@ from upstander.web.models import DevelopmentAction, IntelligenceRecord, StaffMem
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.roles import TRIAGE_ROLES, Role
+from upstander.web.views.common import current_user, refuse
 
 R = IntelligenceRecord
 _PERSON = re.compile(r"^P\d{4,}$")
@@ -26,10 +27,6 @@ _CHOICES = {"category": R.Category, "theme": R.Theme, "source_grade": R.Source, 
             "handling": R.Handling}
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
 
 def visible_records(user: User) -> list[IntelligenceRecord]:
     records = R.objects.all() if user.role == Role.ACU_LEAD else R.objects.filter(assigned=user)
@@ -38,20 +35,19 @@ def visible_records(user: User) -> list[IntelligenceRecord]:
 
 
 def _get_record_for_user(request: HttpRequest, record_id: int) -> IntelligenceRecord:
-    user = _user(request)
+    user = current_user(request)
     rec = R.objects.filter(pk=record_id).first()
     allowed = rec is not None and (user.role == Role.ACU_LEAD or rec.assigned.filter(pk=user.pk).exists())
     if rec is None or not allowed or any(conflicted(user, s) for s in rec.staff_ids):
-        record(user, "refuse", "intelligence", str(record_id))
-        raise Http404("No such record")
+        refuse(user, "intelligence", record_id)
     return rec
 
 
 @login_required
 @require_GET
 def intelligence_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/intelligence/list.html", {"records": visible_records(_user(request)),
-                                                          "can_create": _user(request).role in TRIAGE_ROLES})
+    return render(request, "web/intelligence/list.html", {"records": visible_records(current_user(request)),
+                                                          "can_create": current_user(request).role in TRIAGE_ROLES})
 
 
 def _split(text: str) -> list[str]:
@@ -61,7 +57,7 @@ def _split(text: str) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intelligence_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if user.role not in TRIAGE_ROLES:
         raise Http404("No such page")
     form = request.POST if request.method == "POST" else {}
@@ -106,7 +102,7 @@ def intelligence_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def intelligence_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     rec = _get_record_for_user(request, record_id)
-    record(_user(request), "view", "intelligence", rec.reference, ",".join(rec.staff_ids))
+    record(current_user(request), "view", "intelligence", rec.reference, ",".join(rec.staff_ids))
     names = dict(StaffMember.objects.filter(staff_id__in=rec.staff_ids).values_list("staff_id", "name"))
     return render(request, "web/intelligence/detail.html", {
         "rec": rec, "staff": [(s, names.get(s, "")) for s in rec.staff_ids],
@@ -119,7 +115,7 @@ def intelligence_action(request: HttpRequest, record_id: int) -> HttpResponse:
     rec = _get_record_for_user(request, record_id)
     if done_id := request.POST.get("done"):
         DevelopmentAction.objects.filter(record=rec, pk=done_id).update(done=True)
-        record(_user(request), "change", "intelligence", rec.reference, f"action {done_id} done")
+        record(current_user(request), "change", "intelligence", rec.reference, f"action {done_id} done")
         return redirect("intelligence", record_id=rec.pk)
     action, due = request.POST.get("action", "").strip(), request.POST.get("due", "").strip()
     try:
@@ -128,6 +124,6 @@ def intelligence_action(request: HttpRequest, record_id: int) -> HttpResponse:
         due_date = None
     if not action or (due and due_date is None):
         raise Http404("Bad action")  # the form enforces both; a hand-made request gets nothing
-    DevelopmentAction.objects.create(record=rec, action=action, due=due_date, by=_user(request))
-    record(_user(request), "change", "intelligence", rec.reference, "development action added")
+    DevelopmentAction.objects.create(record=rec, action=action, due=due_date, by=current_user(request))
+    record(current_user(request), "change", "intelligence", rec.reference, "development action added")
     return redirect("intelligence", record_id=rec.pk)

@@ -4,7 +4,7 @@ conflicted about them. Contact review runs only when asked for (it reads a year 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -13,24 +13,19 @@ from upstander.lake import Lake
 from upstander.risk import watchlist
 from upstander.risk.contact_review import contact_review
 from upstander.risk.matrix import risk_matrix
-from upstander.web.models import Alert, StaffMember, User
+from upstander.web.models import Alert, StaffMember
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted
 from upstander.web.views.cases import visible_cases
+from upstander.web.views.common import current_user, refuse
 from upstander.web.views.intelligence import visible_records
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _get_staff_for_user(request: HttpRequest, staff_id: str) -> StaffMember:
-    user = _user(request)
+    user = current_user(request)
     member = StaffMember.objects.filter(staff_id=staff_id).first()
     if member is None or not user.can_triage or conflicted(user, staff_id):
-        record(user, "refuse", "person", staff_id)
-        raise Http404("No such person")
+        refuse(user, "person", staff_id)
     return member
 
 
@@ -45,7 +40,7 @@ def _complaints(staff_id: str) -> list[tuple[str, str, str, str]]:
 @require_GET
 def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     member = _get_staff_for_user(request, staff_id)
-    user = _user(request)
+    user = current_user(request)
     record(user, "view", "person", staff_id)
     home = upstander_settings.home()
     risk = next((row for row in risk_matrix(home) if row.staff_id == staff_id), None)
@@ -70,6 +65,6 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
 @require_GET
 def person_contacts(request: HttpRequest, staff_id: str) -> HttpResponse:
     member = _get_staff_for_user(request, staff_id)
-    record(_user(request), "view", "contact_review", staff_id)
+    record(current_user(request), "view", "contact_review", staff_id)
     rows = contact_review(upstander_settings.home(), staff_id)[:100]
     return render(request, "web/person_contacts.html", {"member": member, "rows": rows})

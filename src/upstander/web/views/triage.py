@@ -21,13 +21,10 @@ from upstander.web.models import Alert, Disposition, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.views.cases import open_case_from_alert
+from upstander.web.views.common import current_user, refuse
 
 PAGE_SIZE = 50
 
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _visible_alerts(user: User) -> QuerySet[Alert]:
@@ -39,27 +36,25 @@ def _visible_alerts(user: User) -> QuerySet[Alert]:
 
 def _get_alert_for_user(request: HttpRequest, alert_id: int) -> Alert:
     """The alert, or 404 (never 403: a refusal must not confirm that a record about someone exists)."""
-    user = _user(request)
+    user = current_user(request)
     alert = Alert.objects.select_related("assigned_to").filter(pk=alert_id).first()
     if alert is None or not user.can_triage or conflicted(user, alert.subject_staff_id):
-        record(user, "refuse", "alert", str(alert_id))
-        raise Http404("No such alert")
+        refuse(user, "alert", alert_id)
     return alert
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("queue") if _user(request).can_triage else render(request, "web/home.html")
+    return redirect("queue") if current_user(request).can_triage else render(request, "web/home.html")
 
 
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if not user.can_triage:
-        record(user, "refuse", "queue", "-")
-        raise Http404("No such page")
+        refuse(user, "queue", "-")
     alerts = _visible_alerts(user)
     f = request.GET
     status = f.get("status", "open")
@@ -96,7 +91,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = _get_alert_for_user(request, alert_id)
-    record(_user(request), "view", "alert", alert.alert_id, alert.subject_staff_id)
+    record(current_user(request), "view", "alert", alert.alert_id, alert.subject_staff_id)
     detector = next((d for d in load_detectors() if d.id == alert.detector_id), None)
     evidence = load_evidence(upstander_settings.home(), alert.evidence)
     subject = StaffMember.objects.filter(staff_id=alert.subject_staff_id).first()
@@ -112,9 +107,9 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 def assign(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = _get_alert_for_user(request, alert_id)
     if alert.status != Alert.Status.DISPOSED:
-        alert.assigned_to, alert.status = _user(request), Alert.Status.ASSIGNED
+        alert.assigned_to, alert.status = current_user(request), Alert.Status.ASSIGNED
         alert.save(update_fields=["assigned_to", "status", "updated_at"])
-        record(_user(request), "change", "alert", alert.alert_id, "assigned to self")
+        record(current_user(request), "change", "alert", alert.alert_id, "assigned to self")
     return redirect("alert", alert_id=alert.pk)
 
 
@@ -141,12 +136,12 @@ def dispose(request: HttpRequest, alert_id: int) -> HttpResponse:
             "disposition": Disposition.objects.filter(alert=alert).first(),
         }, status=400)
     with transaction.atomic():
-        Disposition.objects.create(alert=alert, outcome=outcome, reason=reason, decided_by=_user(request))
+        Disposition.objects.create(alert=alert, outcome=outcome, reason=reason, decided_by=current_user(request))
         alert.status = Alert.Status.DISPOSED
         alert.save(update_fields=["status", "updated_at"])
-        record(_user(request), "change", "alert", alert.alert_id, f"disposed: {outcome}")
+        record(current_user(request), "change", "alert", alert.alert_id, f"disposed: {outcome}")
         if outcome == Disposition.Outcome.OPEN_CASE:
-            case = open_case_from_alert(alert, _user(request))
+            case = open_case_from_alert(alert, current_user(request))
             return redirect("case", case_id=case.pk)
     return redirect("queue")
 
@@ -155,7 +150,7 @@ def dispose(request: HttpRequest, alert_id: int) -> HttpResponse:
 @require_GET
 def detector_stats(request: HttpRequest) -> HttpResponse:
     """Per detector: alerts, and how analysts disposed of them; the share judged false positives."""
-    user = _user(request)
+    user = current_user(request)
     if not user.can_triage:
         raise Http404("No such page")
     rows = (_visible_alerts(user).values("detector_id").annotate(
