@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstander.web.settings")
 import django
 
 django.setup()  # before test modules import the web application's models
+
+
+def pytest_report_header() -> str:
+    from django.db import connection
+
+    return f"web application database: {connection.vendor} ({connection.settings_dict['HOST'] or 'local file'})"
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +73,27 @@ def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch, db: None) -> obj
 
     monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
     return build(detected_home)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by fixtures around it
+    # are synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    from browser import chromium_path
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), headless=True,
+                              args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh browser context (no cookies) at a laptop's screen size."""
+    context = browser.new_context(viewport={"width": 1366, "height": 800})  # type: ignore[attr-defined]
+    yield context.new_page()
+    context.close()

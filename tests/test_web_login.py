@@ -17,9 +17,9 @@ from webworld import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _login(client: Client, password: str, next_url: str = "") -> object:
+def _login(client: Client, password: str, next_url: str = "", username: str = "analyst") -> object:
     url = reverse("login") + (f"?next={next_url}" if next_url else "")
-    return client.post(url, {"username": "analyst", "password": password})
+    return client.post(url, {"username": username, "password": password})
 
 
 def test_five_failures_lock_the_account_even_against_the_right_password() -> None:
@@ -47,18 +47,18 @@ def test_a_failure_message_does_not_say_whether_the_account_exists() -> None:
 
 
 def test_a_good_sign_in_clears_earlier_failures() -> None:
-    make_user("analyst", Role.ACU_ANALYST, "S00001")
+    make_user("sergeant", Role.SUPERVISOR, "S00002")
     client = Client()
     for _ in range(3):
-        _login(client, "wrong-password-guess")
-    assert _login(client, PASSWORD).status_code == 302
-    assert User.objects.get(username="analyst").failed_logins == 0
+        _login(client, "wrong-password-guess", username="sergeant")
+    assert _login(client, PASSWORD, username="sergeant").status_code == 302
+    assert User.objects.get(username="sergeant").failed_logins == 0
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/", "http:/\\evil.example"])
 def test_sign_in_never_redirects_off_site(target: str) -> None:
-    make_user("analyst", Role.ACU_ANALYST, "S00001")
-    response = _login(Client(), PASSWORD, target)
+    make_user("sergeant", Role.SUPERVISOR, "S00002")
+    response = _login(Client(), PASSWORD, target, username="sergeant")
     assert response.status_code == 302 and "evil.example" not in response["Location"]
 
 
@@ -66,13 +66,13 @@ def test_sign_in_never_redirects_off_site(target: str) -> None:
 def test_an_idle_session_is_signed_out(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    make_user("analyst", Role.ACU_ANALYST, "S00001")
+    make_user("sergeant", Role.SUPERVISOR, "S00002")
     client = Client()
-    assert _login(client, PASSWORD).status_code == 302
-    assert client.get(reverse("queue")).status_code == 200
+    assert _login(client, PASSWORD, username="sergeant").status_code == 302
+    assert client.get(reverse("home")).status_code == 200
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 61)
-    response = client.get(reverse("queue"))
+    response = client.get(reverse("home"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 

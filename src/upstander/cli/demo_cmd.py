@@ -63,6 +63,8 @@ def _serve_with_demo_logins(home: Path, port: int) -> None:
         # Plain lines, never wrapped or cut: the passwords must survive a narrow terminal and copy-paste.
         err_console.print(f"  {login.username:<28} {login.password:<36} {login.role} "
                           f"(staff record {login.staff_id or '-'})", soft_wrap=True, highlight=False)
-    err_console.print("The member-of-staff login is the subject of the top alert: it is refused that alert.")
+    err_console.print("The member-of-staff login is the subject of the top alert: it is refused that alert.\n"
+                      "ACU and PSD logins also ask for a code from an authenticator app; the key to add to the app "
+                      "is shown at the first sign-in.")
     err_console.print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     runtime.serve(port)

@@ -25,3 +25,19 @@ class IdleTimeoutMiddleware:
             else:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A session of a PSD or ACU account that has not passed the second factor is ended, however it was made."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from upstander.web.views.auth import SECOND_FACTOR_OK
+
+        user = request.user
+        if user.is_authenticated and getattr(user, "needs_second_factor", False) and not request.session.get(
+                SECOND_FACTOR_OK):
+            logout(request)
+        return self.get_response(request)

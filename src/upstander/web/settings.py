@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "upstander.web.middleware.IdleTimeoutMiddleware",
+    "upstander.web.middleware.SecondFactorMiddleware",
 ]
 ROOT_URLCONF = "upstander.web.urls"
 WSGI_APPLICATION = "upstander.web.wsgi.application"

@@ -5,6 +5,7 @@ from upstander.web.views import auth, cases, intelligence, person, triage
 urlpatterns = [
     path("", triage.home, name="home"),
     path("login/", auth.login_view, name="login"),
+    path("login/second-factor/", auth.second_factor, name="second_factor"),
     path("logout/", auth.logout_view, name="logout"),
     path("alerts/", triage.queue, name="queue"),
     path("alerts/stats/", triage.detector_stats, name="detector_stats"),

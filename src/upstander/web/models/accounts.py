@@ -19,6 +19,11 @@ class User(AbstractUser):
     staff_id = models.CharField(max_length=32, blank=True, db_index=True)
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Second factor (PSD and ACU roles): the shared secret, whether the user has proved they hold it, and the
+    # last time step used, so that a code cannot be replayed.
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed = models.BooleanField(default=False)
+    totp_last_step = models.BigIntegerField(default=0)
 
     @property
     def can_triage(self) -> bool:
