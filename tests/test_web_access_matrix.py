@@ -1,0 +1,69 @@
+"""Every role against every sensitive address: who gets the page, and who gets "not found".
+
+Nobody here is linked to the subject; conflicts are tested persona by persona in the view tests. A case and an
+intelligence record exist, assigned to nobody in this test, so only the ACU lead may open them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from upstander.web.models import IntelligenceRecord, StaffMember
+from upstander.web.roles import Role
+from upstander.web.views.cases import open_case_from_alert
+from webworld import World, make_user, signed_in
+
+ROLES = list(Role)
+
+
+def _addresses(world: World, case_id: int, record_id: int) -> dict[str, tuple[str, str]]:
+    subject = world.alert.subject_staff_id
+    return {
+        "queue": ("get", reverse("queue")),
+        "detector statistics": ("get", reverse("detector_stats")),
+        "alert": ("get", reverse("alert", args=[world.alert.pk])),
+        "assign alert": ("post", reverse("assign", args=[world.alert.pk])),
+        "person": ("get", reverse("person", args=[subject])),
+        "contact review": ("get", reverse("person_contacts", args=[subject])),
+        "case": ("get", reverse("case", args=[case_id])),
+        "move case": ("post", reverse("case_move", args=[case_id])),
+        "intelligence record": ("get", reverse("intelligence", args=[record_id])),
+        "new intelligence": ("get", reverse("intelligence_new")),
+    }
+
+
+# Which roles may open what (200, or a redirect after a POST); everyone else gets 404.
+ALLOWED = {
+    "queue": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "detector statistics": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "alert": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "assign alert": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "person": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "contact review": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "case": {Role.ACU_LEAD},
+    "move case": {Role.ACU_LEAD},
+    "intelligence record": {Role.ACU_LEAD},
+    "new intelligence": {Role.ACU_LEAD, Role.ACU_ANALYST},
+}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_each_role_reaches_exactly_what_it_may(world: World, role: Role) -> None:
+    case = open_case_from_alert(world.alert, world.analyst)
+    case.assigned.clear()
+    record = IntelligenceRecord.objects.create(
+        reference="INT-TEST-1", created_by=world.analyst, category="sexual_misconduct", theme="sexual_misconduct",
+        source_grade="2", assessment="B", handling="P", text="A third-party referral about late-night texts.",
+        staff_ids=[world.alert.subject_staff_id])
+    unlinked = (StaffMember.objects.exclude(staff_id__in=[world.alert.subject_staff_id, world.manager.staff_id,
+                                                          world.housemate.staff_id])
+                .order_by("-staff_id").values_list("staff_id", flat=True)[0])
+    user = make_user(f"as_{role.value}", role, unlinked)
+    client = signed_in(user)
+    for name, (method, url) in _addresses(world, case.pk, record.pk).items():
+        status = getattr(client, method)(url).status_code
+        if role in ALLOWED[name]:
+            assert status in (200, 302, 400), (role, name, status)  # 400: reached, but the empty form refused
+        else:
+            assert status == 404, (role, name, status)
