@@ -1,0 +1,34 @@
+"""The access log, exported as an audit feed, loads into the lake like any force system's audit log."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from upstander.feeds.loading import load_delivery
+from upstander.lake import Lake
+from upstander.web.access_export import export_access_log
+from webworld import World
+
+
+def test_views_and_refusals_reach_the_lake_as_audit_rows(world: World, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    world.client(world.analyst).get(reverse("person", args=[world.alert.subject_staff_id]))
+    world.client(world.subject).get(reverse("alert", args=[world.alert.pk]))
+    path, n = export_access_log(tmp_path / "delivery")
+    assert path is not None and n >= 2
+    home = tmp_path / "home"
+    shutil.copytree(world.home / "lake", home / "lake")  # a copy: the shared detected home stays untouched
+    monkeypatch.setenv("UPSTANDER_HOME", str(home))
+    summary = load_delivery(tmp_path / "delivery", home=home)
+    assert summary.quarantined == 0 and summary.loaded["audit"] == n
+    rows = Lake(home).connect().execute(
+        "SELECT staff_id, object_type, object_id, action, search_terms FROM audit WHERE audit_id LIKE 'UPS-ACCESS-%'"
+    ).fetchall()
+    assert (world.analyst.staff_id, "staff", world.alert.subject_staff_id, "view", None) in rows
+    assert (world.subject.staff_id, "other", str(world.alert.pk), "view", "refused") in rows
+    again, _ = export_access_log(tmp_path / "later", after_id=10**9)
+    assert again is None
