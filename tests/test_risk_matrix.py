@@ -87,6 +87,14 @@ def test_every_point_traces_to_an_alert_or_complaint(home: Path, matrix: list[Ri
         assert row.total == pytest.approx(sum(p.points for p in row.points), abs=0.011)
 
 
+def test_one_persons_row_alone_has_the_same_points_as_in_the_whole_matrix(home: Path,
+                                                                          matrix: list[RiskRow]) -> None:
+    for row in matrix[:3] + matrix[-2:]:
+        [alone] = risk_matrix(home, only=[row.staff_id])
+        assert alone.total == row.total and [p.ref for p in alone.points] == [p.ref for p in row.points]
+    assert risk_matrix(home, only=["S99999"]) == []
+
+
 def test_amplifiers_alone_never_put_anyone_on_the_list(home: Path, matrix: list[RiskRow]) -> None:
     con = duckdb.connect(str(home / "alerts.duckdb"), read_only=True)
     amplifier_only = {s for (s,) in con.execute("""SELECT subject_staff_id FROM alerts GROUP BY 1

@@ -86,11 +86,12 @@ class _Alert:
     points: float = field(default=0.0)
 
 
-def risk_matrix(home: Path | None = None) -> list[RiskRow]:
-    """Everyone with at least one real alert, highest total first."""
+def risk_matrix(home: Path | None = None, only: list[str] | None = None) -> list[RiskRow]:
+    """Everyone with at least one real alert, highest total first; with `only`, just those members of staff
+    (their points are the same, their rank is among themselves)."""
     lake = Lake(home)
     con = lake.connect()
-    alerts = _read_alerts(lake.home)
+    alerts = _read_alerts(lake.home, only)
     by_staff: dict[str, list[_Alert]] = defaultdict(list)
     for a in alerts:
         by_staff[a.staff_id].append(a)
@@ -135,11 +136,13 @@ def notes(home: Path | None = None) -> list[str]:
     return out
 
 
-def _read_alerts(home: Path) -> list[_Alert]:
+def _read_alerts(home: Path, only: list[str] | None = None) -> list[_Alert]:
     with AlertStore(home).connect() as con:
         rows = con.execute("""SELECT alert_id, detector_id, red_flags, kind, subject_staff_id, coalesce(person_ids, []),
                                      alerted_at::TIMESTAMP, score, weight, evidence, coalesce(summary, '')
-                              FROM alerts ORDER BY alert_id""").fetchall()
+                              FROM alerts
+                              WHERE ?::VARCHAR[] IS NULL OR subject_staff_id IN (SELECT unnest(?::VARCHAR[]))
+                              ORDER BY alert_id""", [only, only]).fetchall()
     return [_Alert(r[0], r[1], tuple(r[2]), r[3], r[4], list(r[5]), utc(r[6]), float(r[7]), float(r[8]),  # type: ignore[arg-type]
                    tuple(r[9]), r[10]) for r in rows]
 

@@ -43,7 +43,7 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     user = current_user(request)
     record(user, "view", "person", staff_id)
     home = upstander_settings.home()
-    risk = next((row for row in risk_matrix(home) if row.staff_id == staff_id), None)
+    risk = next(iter(risk_matrix(home, only=[staff_id])), None)
     alerts = Alert.objects.filter(subject_staff_id=staff_id).order_by("-alerted_at")
     intel = [r for r in visible_records(user) if staff_id in r.staff_ids]
     cases = visible_cases(user).filter(subject_staff_id=staff_id)
