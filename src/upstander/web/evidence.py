@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from upstander.lake import Lake
+from upstander.web.lake_cache import lake_cursor
 
 # feed -> (key column, columns shown, order)
 _TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -45,7 +45,7 @@ def split_refs(refs: list[str]) -> dict[str, list[str]]:
 def load_evidence(home: Path, refs: list[str]) -> Evidence:
     out = Evidence()
     by_feed = split_refs(refs)
-    con = Lake(home).connect()
+    con = lake_cursor(home)
     for feed, keys in by_feed.items():
         if feed in _TABLES:
             key, columns, order = _TABLES[feed]

@@ -5,7 +5,7 @@ from upstander.web.models.accounts import User
 from upstander.web.models.alerts import Alert, Disposition
 from upstander.web.models.cases import Case, EngagementEntry
 from upstander.web.models.directory import StaffMember
-from upstander.web.models.intelligence import DevelopmentAction, IntelligenceRecord
+from upstander.web.models.intelligence import DevelopmentAction, IntelligenceRecord, IntelligenceSubject
 
 __all__ = ["AccessLog", "Alert", "Case", "DevelopmentAction", "Disposition", "EngagementEntry",
-           "IntelligenceRecord", "StaffMember", "User"]
+           "IntelligenceRecord", "IntelligenceSubject", "StaffMember", "User"]

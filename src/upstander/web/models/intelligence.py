@@ -77,3 +77,20 @@ class DevelopmentAction(models.Model):
     done = models.BooleanField(default=False)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+
+class IntelligenceSubject(models.Model):
+    """One member of staff a record is about: the index that finds a person's intelligence without reading
+    every record (`staff_ids` keeps the list as entered)."""
+
+    record = models.ForeignKey(IntelligenceRecord, on_delete=models.CASCADE, related_name="subjects")
+    staff_id = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record", "staff_id"], name="one_link_per_subject")]
+
+
+def link_subjects(records: list[IntelligenceRecord]) -> None:
+    IntelligenceSubject.objects.bulk_create(
+        [IntelligenceSubject(record=r, staff_id=s) for r in records for s in dict.fromkeys(r.staff_ids)],
+        batch_size=5000, ignore_conflicts=True)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from upstander.web.models import DevelopmentAction, IntelligenceRecord, StaffMember, User
 from upstander.web.models.access_log import record
+from upstander.web.models.intelligence import link_subjects
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.roles import TRIAGE_ROLES, Role
 from upstander.web.views.common import current_user, refuse
@@ -28,10 +29,16 @@ _CHOICES = {"category": R.Category, "theme": R.Theme, "source_grade": R.Source, 
 
 
 
-def visible_records(user: User) -> list[IntelligenceRecord]:
+def visible_records(user: User, about: str | None = None) -> list[IntelligenceRecord]:
+    """Records the user may see (assigned, or every record for the ACU lead), never one about anyone they are
+    conflicted on; with `about`, only those about that member of staff."""
     records = R.objects.all() if user.role == Role.ACU_LEAD else R.objects.filter(assigned=user)
+    if about is not None:
+        records = records.filter(subjects__staff_id=about)
     blocked = conflicted_subjects(user)
-    return [r for r in records.distinct().order_by("-received_at") if not blocked & set(r.staff_ids)]
+    if blocked:
+        records = records.exclude(subjects__staff_id__in=blocked)
+    return list(records.distinct().order_by("-received_at"))
 
 
 def _get_record_for_user(request: HttpRequest, record_id: int) -> IntelligenceRecord:
@@ -91,6 +98,7 @@ def intelligence_new(request: HttpRequest) -> HttpResponse:
                                        staff_ids=staff_ids, person_ids=person_ids,
                                        prejudicial_improper=form.get("prejudicial_improper") == "on", **values)
                 rec.assigned.add(user)
+                link_subjects([rec])
                 record(user, "change", "intelligence", rec.reference, "created")
             return redirect("intelligence", record_id=rec.pk)
     fields = [(name, _LABELS[name], choices.choices, form.get(name, "")) for name, choices in _CHOICES.items()]

@@ -3,16 +3,17 @@ conflicted about them. Contact review runs only when asked for (it reads a year 
 
 from __future__ import annotations
 
+import duckdb
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from upstander import settings as upstander_settings
-from upstander.lake import Lake
 from upstander.risk import watchlist
 from upstander.risk.contact_review import contact_review
 from upstander.risk.matrix import risk_matrix
+from upstander.web.lake_cache import lake_cursor
 from upstander.web.models import Alert, StaffMember
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted
@@ -29,8 +30,7 @@ def _get_staff_for_user(request: HttpRequest, staff_id: str) -> StaffMember:
     return member
 
 
-def _complaints(staff_id: str) -> list[tuple[str, str, str, str]]:
-    con = Lake(upstander_settings.home()).connect()
+def _complaints(con: duckdb.DuckDBPyConnection, staff_id: str) -> list[tuple[str, str, str, str]]:
     return [tuple(r) for r in con.execute(  # type: ignore[misc]
         """SELECT complaint_id, CAST(received AS VARCHAR), allegation, coalesce(outcome, '')
            FROM complaints WHERE subject_staff_id = ? ORDER BY received""", [staff_id]).fetchall()]
@@ -43,11 +43,12 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     user = current_user(request)
     record(user, "view", "person", staff_id)
     home = upstander_settings.home()
-    risk = next(iter(risk_matrix(home, only=[staff_id])), None)
+    lake = lake_cursor(home)
+    risk = next(iter(risk_matrix(home, only=[staff_id], con=lake)), None)
     alerts = Alert.objects.filter(subject_staff_id=staff_id).order_by("-alerted_at")
-    intel = [r for r in visible_records(user) if staff_id in r.staff_ids]
+    intel = visible_records(user, about=staff_id)
     cases = visible_cases(user).filter(subject_staff_id=staff_id)
-    complaints = _complaints(staff_id)
+    complaints = _complaints(lake, staff_id)
     timeline = sorted(
         [(a.alerted_at.isoformat(), "alert", f"{a.detector_id}: {a.summary}") for a in alerts]
         + [(r.received_at.isoformat(), "intelligence", f"{r.reference} ({r.grading}, {r.get_category_display()})")
