@@ -107,3 +107,28 @@ def test_bad_case_input_is_refused_with_a_message_and_nothing_saved(world: World
     assert response.status_code == 400 and message in response.content.decode()
     case.refresh_from_db()
     assert case.referral == Case.Referral.PENDING
+
+
+def test_an_investigator_added_to_the_case_can_then_open_it(world: World) -> None:
+    case = _open(world)
+    client = world.client(world.investigator)
+    assert client.get(reverse("case", args=[case.pk])).status_code == 404
+    response = world.client(world.analyst).post(reverse("case_assign", args=[case.pk]), {"username": "investigator"})
+    assert response.status_code == 302
+    assert client.get(reverse("case", args=[case.pk])).status_code == 200
+    assert case.reference in client.get(reverse("cases")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["subject", "manager", "housemate"])
+def test_assigning_someone_conflicted_is_refused_by_name(world: World, who: str) -> None:
+    case = _open(world)
+    user = getattr(world, who)
+    response = world.client(world.analyst).post(reverse("case_assign", args=[case.pk]), {"username": user.username})
+    assert response.status_code == 400 and "cannot be assigned" in response.content.decode()
+    assert not case.assigned.filter(pk=user.pk).exists()
+
+
+def test_assigning_an_unknown_account_is_refused(world: World) -> None:
+    case = _open(world)
+    response = world.client(world.analyst).post(reverse("case_assign", args=[case.pk]), {"username": "nobody"})
+    assert response.status_code == 400 and "no active account" in response.content.decode()

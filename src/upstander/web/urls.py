@@ -23,4 +23,5 @@ urlpatterns = [
     path("cases/<int:case_id>/update/", cases.case_update, name="case_update"),
     path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
     path("cases/<int:case_id>/engagement/", cases.case_engagement, name="case_engagement"),
+    path("cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),
 ]

@@ -152,3 +152,22 @@ def case_engagement(request: HttpRequest, case_id: int) -> HttpResponse:
     EngagementEntry.objects.create(case=case, kind=kind, note=note, by=current_user(request))
     record(current_user(request), "change", "case", case.reference, f"engagement: {kind}")
     return redirect("case", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add a colleague to the case (an investigator, the appropriate authority). Someone conflicted about the
+    subject is refused by name, whoever asks: assignment can never open a case to them."""
+    case = _get_case_for_user(request, case_id)
+    username = request.POST.get("username", "").strip()
+    colleague = User.objects.filter(username=username, is_active=True).first()
+    if colleague is None:
+        return _render_case(request, case, [f"There is no active account {username!r}."], status=400)
+    if conflicted(colleague, case.subject_staff_id):
+        record(current_user(request), "refuse", "case", case.reference, f"assignment of {username}: conflicted")
+        return _render_case(request, case, [f"{username} cannot be assigned: they are the subject, in the "
+                                            "subject's management chain or linked to the subject."], status=400)
+    case.assigned.add(colleague)
+    record(current_user(request), "change", "case", case.reference, f"assigned {username}")
+    return redirect("case", case_id=case.pk)
