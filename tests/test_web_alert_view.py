@@ -84,3 +84,13 @@ def test_syncing_detection_again_adds_no_duplicates_and_keeps_the_decision(world
     assert new == 0 and Alert.objects.count() == count == seen
     world.alert.refresh_from_db()
     assert world.alert.status == Alert.Status.DISPOSED
+
+
+def test_communications_evidence_is_drawn_on_a_timeline_mark_by_mark(world: World) -> None:
+    alert = next(a for a in Alert.objects.order_by("-score")
+                 if any(ref.startswith("communications:") for ref in a.evidence))
+    html = world.client(world.analyst).get(reverse("alert", args=[alert.pk])).content.decode()
+    n = len({ref for ref in alert.evidence if ref.startswith("communications:")})
+    timeline = html.split('class="timeline"', 1)[1].split("</svg>", 1)[0]
+    assert timeline.count("<rect ") == min(n, 500)
+    assert f"{min(n, 500)} communications from" in html

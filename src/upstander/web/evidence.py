@@ -78,3 +78,23 @@ def stay_map(stays: list[dict[str, Any]], width: int = 480, height: int = 320) -
         y = height * (0.9 - 0.8 * (s["lat"] - min(lats)) / span_lat)
         placed.append({**s, "x": round(x, 1), "y": round(y, 1)})
     return placed
+
+
+def comms_timeline(evidence: Evidence, width: int = 720) -> dict[str, Any] | None:
+    """Communications on a time axis, outbound above and inbound below, as SVG coordinates (no script)."""
+    table = evidence.tables.get("communications")
+    if not table or not table[1]:
+        return None
+    columns, rows = table
+    at, direction, channel = columns.index("occurred_at"), columns.index("direction"), columns.index("channel")
+    from datetime import datetime
+
+    times = [datetime.fromisoformat(r[at]) for r in rows]
+    first, last = min(times), max(times)
+    span = max((last - first).total_seconds(), 3600.0)
+    marks = []
+    for r, t in zip(rows, times, strict=True):
+        x = 40 + (width - 60) * (t - first).total_seconds() / span
+        marks.append({"x": round(x, 1), "y": 30 if r[direction] == "outbound" else 70, "when": r[at],
+                      "what": f"{r[direction]} {r[channel]}", "night": t.hour >= 22 or t.hour < 6})
+    return {"width": width, "marks": marks, "first": first, "last": last, "count": len(marks)}

@@ -33,7 +33,7 @@ SELECT staff_id AS subject_staff_id,
        max(occurred_at) AS window_end,
        max(CASE WHEN n = :min_disposals THEN occurred_at END) AS alerted_at,
        count(*) + count(DISTINCT counterpart) AS score,
-       list_sort(list('audit:' || audit_id) || list('communications:' || comm_id)) AS evidence,
+       list_sort(list_distinct(list('audit:' || audit_id) || list('communications:' || comm_id))) AS evidence,
        count(*) || ' disposals each within a day of contact with one of ' || count(DISTINCT counterpart)
            || ' members of the public' AS summary
 FROM numbered

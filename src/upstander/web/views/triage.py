@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from upstander import settings as upstander_settings
 from upstander.detect.catalogue import CATEGORIES, load_detectors
-from upstander.web.evidence import load_evidence, stay_map
+from upstander.web.evidence import comms_timeline, load_evidence, stay_map
 from upstander.web.models import Alert, Disposition, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted, conflicted_subjects
@@ -97,7 +97,7 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     subject = StaffMember.objects.filter(staff_id=alert.subject_staff_id).first()
     return render(request, "web/triage/alert.html", {
         "alert": alert, "detector": detector, "evidence": evidence, "stays": stay_map(evidence.stays),
-        "subject": subject, "outcomes": Disposition.Outcome.choices,
+        "timeline": comms_timeline(evidence), "subject": subject, "outcomes": Disposition.Outcome.choices,
         "disposition": Disposition.objects.filter(alert=alert).select_related("decided_by").first(),
     })
 
