@@ -67,12 +67,19 @@ def detected_home(every_flag_delivery: SimulationResult, tmp_path_factory: pytes
 
 
 @pytest.fixture
-def world(detected_home: Path, monkeypatch: pytest.MonkeyPatch, db: None) -> object:
-    """The web tests' people on the demo force after detection (see webworld.py)."""
+def world(detected_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: None) -> object:
+    """The web tests' people on the demo force after detection (see webworld.py), in a home of the test's own:
+    the shared lake linked read-only, the alert store copied (the web application writes intelligence to it)."""
+    import shutil
+
     from webworld import build
 
-    monkeypatch.setenv("UPSTANDER_HOME", str(detected_home))
-    return build(detected_home)
+    home = tmp_path / "web-home"
+    home.mkdir()
+    (home / "lake").symlink_to(detected_home / "lake", target_is_directory=True)
+    shutil.copy(detected_home / "alerts.duckdb", home / "alerts.duckdb")
+    monkeypatch.setenv("UPSTANDER_HOME", str(home))
+    return build(home)
 
 
 @pytest.fixture(scope="session")

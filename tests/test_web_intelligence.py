@@ -79,3 +79,15 @@ def test_development_actions_are_added_and_marked_done(world: World) -> None:
     client.post(reverse("intelligence_action", args=[rec.pk]), {"done": str(action.pk)})
     action.refresh_from_db()
     assert action.done and action.due.isoformat() == "2026-01-10"
+
+
+def test_new_intelligence_adds_points_to_the_subjects_risk_matrix(world: World) -> None:
+    from upstander.risk.matrix import risk_matrix
+
+    home = world.home  # the test's own home: its alert store is a copy
+    subject = world.alert.subject_staff_id
+    before = next(r for r in risk_matrix(home, only=[subject]))
+    world.client(world.analyst).post(reverse("intelligence_new"), _form(world))
+    after = next(r for r in risk_matrix(home, only=[subject]))
+    intel = [p for p in after.points if p.source == "intelligence"]
+    assert len(intel) == 1 and "2BC" in intel[0].why and after.total > before.total

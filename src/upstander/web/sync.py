@@ -14,7 +14,7 @@ from django.db import transaction
 
 from upstander.detect.alerts import AlertStore
 from upstander.lake import Lake
-from upstander.web.models import Alert, StaffMember
+from upstander.web.models import Alert, IntelligenceSubject, StaffMember
 
 _BATCH = 2000
 _ALERT_UPDATES = ["detector_id", "red_flags", "category", "subject_staff_id", "subject_team_id", "person_ids",
@@ -65,7 +65,23 @@ def sync_alerts(home: Path) -> tuple[int, int]:
     return len(alerts), Alert.objects.count() - before
 
 
+def publish_intelligence(home: Path) -> int:
+    """Intelligence records, one row per member of staff they are about, into the alert store's `intelligence`
+    table, where the risk matrix reads them (graded as the 3x5x2 code). Replaced whole, in one transaction."""
+    rows = [(s.staff_id, s.record.grading, s.record.category, s.record.received_at.replace(tzinfo=None))
+            for s in IntelligenceSubject.objects.select_related("record").order_by("record_id", "staff_id")]
+    with AlertStore(home).connect() as con:
+        con.execute("BEGIN")
+        con.execute("""CREATE OR REPLACE TABLE intelligence (staff_id VARCHAR, graded VARCHAR, category VARCHAR,
+                                                              recorded_at TIMESTAMP)""")
+        if rows:
+            con.executemany("INSERT INTO intelligence VALUES (?, ?, ?, ?)", rows)
+        con.execute("COMMIT")
+    return len(rows)
+
+
 def sync_all(home: Path) -> SyncResult:
     staff = sync_directory(home)
     seen, new = sync_alerts(home)
+    publish_intelligence(home)
     return SyncResult(staff, seen, new)

@@ -13,11 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from upstander import settings as upstander_settings
 from upstander.web.models import DevelopmentAction, IntelligenceRecord, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.models.intelligence import link_subjects
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.roles import TRIAGE_ROLES, Role
+from upstander.web.sync import publish_intelligence
 from upstander.web.views.common import current_user, refuse
 
 R = IntelligenceRecord
@@ -100,6 +102,7 @@ def intelligence_new(request: HttpRequest) -> HttpResponse:
                 rec.assigned.add(user)
                 link_subjects([rec])
                 record(user, "change", "intelligence", rec.reference, "created")
+            publish_intelligence(upstander_settings.home())  # the risk matrix counts it from now on
             return redirect("intelligence", record_id=rec.pk)
     fields = [(name, _LABELS[name], choices.choices, form.get(name, "")) for name, choices in _CHOICES.items()]
     return render(request, "web/intelligence/new.html", {"errors": errors, "form": form, "fields": fields},
