@@ -94,3 +94,26 @@ def test_communications_evidence_is_drawn_on_a_timeline_mark_by_mark(world: Worl
     timeline = html.split('class="timeline"', 1)[1].split("</svg>", 1)[0]
     assert timeline.count("<rect ") == min(n, 500)
     assert f"{min(n, 500)} communications from" in html
+
+
+def test_the_acu_lead_gives_an_alert_to_an_analyst_but_never_to_someone_conflicted(world: World) -> None:
+    from upstander.web.roles import Role
+    from webworld import make_user, signed_in
+
+    lead = signed_in(make_user("lead", Role.ACU_LEAD, world.investigator.staff_id + "-L"))
+    url = reverse("assign", args=[world.alert.pk])
+    for username, message in (("manager", "linked to its subject"), ("investigator", "does not work the alert"),
+                              ("nobody", "no active account")):
+        response = lead.post(url, {"username": username})
+        assert response.status_code == 400 and message in response.content.decode()
+    assert lead.post(url, {"username": "analyst"}).status_code == 302
+    world.alert.refresh_from_db()
+    assert world.alert.assigned_to == world.analyst
+    assert world.client(world.analyst).post(url, {"username": "housemate"}).status_code == 400  # only the lead
+
+
+def test_the_queue_shows_an_analyst_the_alerts_given_to_them(world: World) -> None:
+    world.alert.assigned_to, world.alert.status = world.analyst, Alert.Status.ASSIGNED
+    world.alert.save()
+    html = world.client(world.analyst).get(reverse("queue"), {"mine": "1"}).content.decode()
+    assert reverse("alert", args=[world.alert.pk]) in html and "1 alert." in html

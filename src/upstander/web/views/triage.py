@@ -20,6 +20,7 @@ from upstander.web.evidence import comms_timeline, load_evidence, stay_map
 from upstander.web.models import Alert, Disposition, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted, conflicted_subjects
+from upstander.web.roles import Role
 from upstander.web.views.cases import open_case_from_alert
 from upstander.web.views.common import current_user, refuse
 
@@ -105,11 +106,24 @@ def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Take the alert, or (the ACU lead) give it to an analyst who works alerts and is not conflicted."""
     alert = _get_alert_for_user(request, alert_id)
+    user = current_user(request)
+    username = request.POST.get("username", "").strip()
+    target = user
+    if username and username != user.username:
+        target = User.objects.filter(username=username, is_active=True).first()  # type: ignore[assignment]
+        problem = ("Only the ACU lead gives alerts to others." if user.role != Role.ACU_LEAD
+                   else f"There is no active account {username!r}." if target is None
+                   else f"{username} does not work the alert queue." if not target.can_triage
+                   else f"{username} cannot be given this alert: they are linked to its subject."
+                   if conflicted(target, alert.subject_staff_id) else "")
+        if problem:
+            return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
     if alert.status != Alert.Status.DISPOSED:
-        alert.assigned_to, alert.status = current_user(request), Alert.Status.ASSIGNED
+        alert.assigned_to, alert.status = target, Alert.Status.ASSIGNED
         alert.save(update_fields=["assigned_to", "status", "updated_at"])
-        record(current_user(request), "change", "alert", alert.alert_id, "assigned to self")
+        record(user, "change", "alert", alert.alert_id, f"assigned to {target.username}")
     return redirect("alert", alert_id=alert.pk)
 
 
