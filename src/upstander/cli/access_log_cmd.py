@@ -22,6 +22,7 @@ def export_command(
     from upstander.web import runtime
 
     runtime.setup()
+    runtime.migrate()  # a database from an older version is brought up to date first, never read half-migrated
     from upstander.web.access_export import export_access_log
     from upstander.web.models.access_log import verify_chain
 
