@@ -30,6 +30,12 @@ def _texts(staff: str, days: list[float], number: str, text: str = "How are you 
     return [comm(staff, at(d), number, text) for d in days]
 
 
+def _refused(staff: str, when: object, object_type: str, object_id: str) -> dict:
+    """An entry of Upstander's own access log as `upstander access-log export` writes it: a refused attempt."""
+    row = look(staff, when, object_type, object_id)  # type: ignore[arg-type]
+    return dict(row, audit_id="UPS-ACCESS-" + row["audit_id"], system="intelligence", search_terms="refused")
+
+
 _INTEL_TEAM = dict(team_id="T5", name="Intelligence 1", unit_type="intelligence", area="A1")
 _ANALYST = dict(staff_id="S6", surname="Lowe", role="police_staff_other", team_id="T5", vetting_level="MV",
                 vetting_expiry=date(2030, 1, 1), apsp_training_date=date(2024, 6, 1),
@@ -63,6 +69,15 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
     ("unexplained_lookups", "intelligence researcher opens many records, none on more than three days (look-alike)",
      add(staff=[_ANALYST], teams=[_INTEL_TEAM],
          audit=[look("S6", at(d), "person", p) for p in ("P1", "P2", "P3", "P4") for d in (3, 9, 16)]), []),
+    ("refused_in_upstander", "an officer twice refused a case and an alert in Upstander",
+     add(audit=[_refused("S2", at(3), "other", "17"), _refused("S2", at(9), "other", "4")]), [("S2", [])]),
+    ("refused_in_upstander", "a subject trying once to open their own record",
+     add(audit=[_refused("S1", at(3), "staff", "S1")]), [("S1", [])]),
+    ("refused_in_upstander", "one stale link refused, and ordinary views (look-alike)",
+     add(audit=[_refused("S2", at(3), "other", "17")]
+         + [dict(_refused("S2", at(d), "staff", "S5"), search_terms=None) for d in (4, 5, 6)]), []),
+    ("refused_in_upstander", "refusals in another system are not Upstander's (look-alike)",
+     add(audit=[dict(_refused("S2", at(d), "other", "17"), audit_id=f"X{d}") for d in (3, 9)]), []),
     # --- red flag 7: complaints -----------------------------------------------------------------------------
     ("complaints_accumulating", "three complaints inside twelve months",
      add(complaints=[dict(complaint_id=f"C{i}", received=at(30 * i), subject_staff_id="S1",
@@ -140,6 +155,7 @@ def _job_p4(world: World) -> None:
 
 
 HOME_P1 = (51.50, -1.80)
+
 
 
 def _nominal_on_the_beat(world: World, duty_area: str) -> None:

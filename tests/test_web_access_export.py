@@ -32,3 +32,24 @@ def test_views_and_refusals_reach_the_lake_as_audit_rows(world: World, tmp_path:
     assert (world.subject.staff_id, "other", str(world.alert.pk), "view", "refused") in rows
     again, _ = export_access_log(tmp_path / "later", after_id=10**9)
     assert again is None
+
+
+def test_a_subject_looking_for_their_own_record_is_caught_by_detection(world: World, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from upstander.detect.engine import run_detection
+
+    subject_client = world.client(world.subject)
+    assert subject_client.get(reverse("person", args=[world.subject.staff_id])).status_code == 404
+    world.client(world.analyst).get(reverse("alert", args=[world.alert.pk]))  # an ordinary, allowed view
+    export_access_log(tmp_path / "delivery")
+    home = tmp_path / "home"
+    shutil.copytree(world.home / "lake", home / "lake")
+    monkeypatch.setenv("UPSTANDER_HOME", str(home))
+    load_delivery(tmp_path / "delivery", home=home)
+    run_detection(home, full=True)
+    from upstander.detect.alerts import AlertStore
+
+    with AlertStore(home).connect() as con:
+        flagged = [s for (s,) in con.execute(
+            "SELECT subject_staff_id FROM alerts WHERE detector_id = 'refused_in_upstander'").fetchall()]
+    assert flagged == [world.subject.staff_id]
