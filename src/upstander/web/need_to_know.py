@@ -9,36 +9,10 @@ from __future__ import annotations
 
 from upstander.web.models import StaffMember, User
 
-_MAX_CHAIN = 20  # a management chain longer than this is a data error, not a hierarchy
-
-
-def management_chain(staff_id: str) -> list[str]:
-    """The subject's line manager, their manager, and so on up."""
-    managers = dict(StaffMember.objects.values_list("staff_id", "line_manager_id"))
-    chain, current = [], managers.get(staff_id)
-    while current and current not in chain and len(chain) < _MAX_CHAIN:
-        chain.append(current)
-        current = managers.get(current)
-    return chain
-
-
-def linked_staff(staff_id: str) -> set[str]:
-    """Staff linked to the subject: sharing their home address."""
-    member = StaffMember.objects.filter(staff_id=staff_id).first()
-    if member is None or not member.home_uprn:
-        return set()
-    return set(StaffMember.objects.filter(home_uprn=member.home_uprn).exclude(staff_id=staff_id)
-               .values_list("staff_id", flat=True))
-
 
 def conflicted(user: User, subject_staff_id: str) -> bool:
     """True when the user must never see a record about this member of staff."""
-    own = user.staff_id
-    if not own:
-        return False
-    if own == subject_staff_id:
-        return True
-    return own in management_chain(subject_staff_id) or own in linked_staff(subject_staff_id)
+    return subject_staff_id in conflicted_subjects(user)
 
 
 def conflicted_subjects(user: User) -> set[str]:

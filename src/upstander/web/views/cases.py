@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from upstander.web.case_rules import report_due, transition_problems
+from upstander.web.case_rules import NEXT, report_due, transition_problems
 from upstander.web.models import Alert, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.models.cases import STANDARDS, Case, EngagementEntry
@@ -63,19 +63,13 @@ def _render_case(request: HttpRequest, case: Case, errors: list[str] | None = No
     return render(request, "web/cases/detail.html", {
         "case": case, "errors": errors or [], "standards": STANDARDS,
         "subject": StaffMember.objects.filter(staff_id=case.subject_staff_id).first(),
-        "next_stages": [(s, Case.Stage(s).label) for s in _next(case)], "report_due": report_due(case),
+        "next_stages": [(s, Case.Stage(s).label) for s in NEXT.get(case.stage, ())], "report_due": report_due(case),
         "engagement": case.engagement.select_related("by").order_by("at"), "kinds": EngagementEntry.Kind.choices,
         "choices": {"referral": Case.Referral.choices, "mode": Case.Mode.choices, "severity": Case.Severity.choices,
                     "proceedings": Case.Proceedings.choices, "outcome": Case.Outcome.choices,
                     "listing": Case.Listing.choices},
         "assigned": case.assigned.order_by("username"),
     }, status=status)
-
-
-def _next(case: Case) -> tuple[str, ...]:
-    from upstander.web.case_rules import NEXT
-
-    return NEXT.get(case.stage, ())
 
 
 @login_required

@@ -17,7 +17,7 @@ from upstander import settings as upstander_settings
 from upstander.web.models import DevelopmentAction, IntelligenceRecord, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.models.intelligence import link_subjects
-from upstander.web.need_to_know import conflicted, conflicted_subjects
+from upstander.web.need_to_know import conflicted_subjects
 from upstander.web.roles import TRIAGE_ROLES, Role
 from upstander.web.sync import publish_intelligence
 from upstander.web.views.common import current_user, refuse
@@ -47,7 +47,7 @@ def _get_record_for_user(request: HttpRequest, record_id: int) -> IntelligenceRe
     user = current_user(request)
     rec = R.objects.filter(pk=record_id).first()
     allowed = rec is not None and (user.role == Role.ACU_LEAD or rec.assigned.filter(pk=user.pk).exists())
-    if rec is None or not allowed or any(conflicted(user, s) for s in rec.staff_ids):
+    if rec is None or not allowed or conflicted_subjects(user) & set(rec.staff_ids):
         refuse(user, "intelligence", record_id)
     return rec
 

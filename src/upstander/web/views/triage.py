@@ -93,14 +93,22 @@ def queue(request: HttpRequest) -> HttpResponse:
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = _get_alert_for_user(request, alert_id)
     record(current_user(request), "view", "alert", alert.alert_id, alert.subject_staff_id)
+    return _render_alert(request, alert)
+
+
+def _render_alert(request: HttpRequest, alert: Alert, errors: list[str] | None = None,
+                  status: int = 200) -> HttpResponse:
+    """The alert page: the detector's own reading, the evidence from the lake, and the decision form (with the
+    reviewer's typing kept when a decision is refused)."""
     detector = next((d for d in load_detectors() if d.id == alert.detector_id), None)
     evidence = load_evidence(upstander_settings.home(), alert.evidence)
-    subject = StaffMember.objects.filter(staff_id=alert.subject_staff_id).first()
     return render(request, "web/triage/alert.html", {
         "alert": alert, "detector": detector, "evidence": evidence, "stays": stay_map(evidence.stays),
-        "timeline": comms_timeline(evidence), "subject": subject, "outcomes": Disposition.Outcome.choices,
+        "timeline": comms_timeline(evidence), "outcomes": Disposition.Outcome.choices,
+        "subject": StaffMember.objects.filter(staff_id=alert.subject_staff_id).first(),
         "disposition": Disposition.objects.filter(alert=alert).select_related("decided_by").first(),
-    })
+        "errors": errors or [], "form": request.POST if errors else {},
+    }, status=status)
 
 
 @login_required
@@ -141,14 +149,7 @@ def dispose(request: HttpRequest, alert_id: int) -> HttpResponse:
     if alert.status == Alert.Status.DISPOSED:
         errors.append("This alert has already been disposed of.")
     if errors:
-        detector = next((d for d in load_detectors() if d.id == alert.detector_id), None)
-        evidence = load_evidence(upstander_settings.home(), alert.evidence)
-        return render(request, "web/triage/alert.html", {
-            "alert": alert, "detector": detector, "evidence": evidence, "stays": stay_map(evidence.stays),
-            "subject": StaffMember.objects.filter(staff_id=alert.subject_staff_id).first(),
-            "outcomes": Disposition.Outcome.choices, "errors": errors, "form": request.POST,
-            "disposition": Disposition.objects.filter(alert=alert).first(),
-        }, status=400)
+        return _render_alert(request, alert, errors, status=400)
     with transaction.atomic():
         Disposition.objects.create(alert=alert, outcome=outcome, reason=reason, decided_by=current_user(request))
         alert.status = Alert.Status.DISPOSED
