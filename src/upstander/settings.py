@@ -55,6 +55,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTANDER_SECRET_KEY", "",
             "The web application's signing key; empty to keep one in $UPSTANDER_HOME/secret_key, created on first "
             "use with mode 0600."),
+    Setting("UPSTANDER_KEY_DIR", "",
+            "Directory holding the keys that seal confidential reports, kept apart from the database (in production "
+            "another volume or a secret mount); empty for $UPSTANDER_HOME/keys, created on first use with mode 0700.",
+            ),
     Setting("UPSTANDER_IDLE_TIMEOUT", "900",
             "Seconds of inactivity after which a web session ends and the user must sign in again.", _positive_int),
 )
