@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from upstander.web.models import IntelligenceRecord, StaffMember
+from upstander.web.models import Declaration, IntelligenceRecord, StaffMember
 from upstander.web.roles import Role
 from upstander.web.views.cases import open_case_from_alert
 from webworld import World, make_user, signed_in
@@ -17,7 +17,7 @@ from webworld import World, make_user, signed_in
 ROLES = list(Role)
 
 
-def _addresses(world: World, case_id: int, record_id: int) -> dict[str, tuple[str, str]]:
+def _addresses(world: World, case_id: int, record_id: int, declaration_id: int) -> dict[str, tuple[str, str]]:
     subject = world.alert.subject_staff_id
     return {
         "queue": ("get", reverse("queue")),
@@ -30,6 +30,10 @@ def _addresses(world: World, case_id: int, record_id: int) -> dict[str, tuple[st
         "move case": ("post", reverse("case_move", args=[case_id])),
         "intelligence record": ("get", reverse("intelligence", args=[record_id])),
         "new intelligence": ("get", reverse("intelligence_new")),
+        "vetting dashboard": ("get", reverse("vetting")),
+        "declaration": ("get", reverse("declaration", args=[declaration_id])),
+        "decide declaration": ("post", reverse("declaration", args=[declaration_id])),
+        "oversight": ("get", reverse("oversight")),
     }
 
 
@@ -45,6 +49,10 @@ ALLOWED = {
     "move case": {Role.ACU_LEAD},
     "intelligence record": {Role.ACU_LEAD},
     "new intelligence": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "vetting dashboard": {Role.ACU_LEAD, Role.VETTING_OFFICER},
+    "declaration": {Role.ACU_LEAD, Role.VETTING_OFFICER},
+    "decide declaration": {Role.ACU_LEAD, Role.VETTING_OFFICER},
+    "oversight": {Role.ACU_LEAD, Role.APPROPRIATE_AUTHORITY},
 }
 
 
@@ -56,12 +64,15 @@ def test_each_role_reaches_exactly_what_it_may(world: World, role: Role) -> None
         reference="INT-TEST-1", created_by=world.analyst, category="sexual_misconduct", theme="sexual_misconduct",
         source_grade="2", assessment="B", handling="P", text="A third-party referral about late-night texts.",
         staff_ids=[world.alert.subject_staff_id])
+    declaration = Declaration.objects.create(
+        reference="DEC-TEST-1", staff_id=world.alert.subject_staff_id, kind="business_interest",
+        detail="Director of a vehicle recovery firm that tenders for force work.", declared_by=world.subject)
     unlinked = (StaffMember.objects.exclude(staff_id__in=[world.alert.subject_staff_id, world.manager.staff_id,
                                                           world.housemate.staff_id])
                 .order_by("-staff_id").values_list("staff_id", flat=True)[0])
     user = make_user(f"as_{role.value}", role, unlinked)
     client = signed_in(user)
-    for name, (method, url) in _addresses(world, case.pk, record.pk).items():
+    for name, (method, url) in _addresses(world, case.pk, record.pk, declaration.pk).items():
         status = getattr(client, method)(url).status_code
         if role in ALLOWED[name]:
             assert status in (200, 302, 400), (role, name, status)  # 400: reached, but the empty form refused

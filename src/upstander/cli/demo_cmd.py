@@ -53,18 +53,21 @@ def _serve_with_demo_logins(home: Path, port: int) -> None:
 
     runtime.setup()
     runtime.migrate()
-    from upstander.web.demo_accounts import ensure_demo_accounts
+    from upstander.web.demo_accounts import ensure_demo_accounts, ensure_demo_declarations
     from upstander.web.sync import sync_all
 
     synced = sync_all(home)
     err_console.print(f"[bold]Web application:[/] {synced.alerts_seen:,} alerts to triage, {synced.staff:,} staff")
     err_console.print(f"[bold]Demo logins[/] for http://127.0.0.1:{port}/ (new passwords each run):")
-    for login in ensure_demo_accounts():
+    logins = ensure_demo_accounts()
+    for login in logins:
         # Plain lines, never wrapped or cut: the passwords must survive a narrow terminal and copy-paste.
         err_console.print(f"  {login.username:<28} {login.password:<36} {login.role} "
                           f"(staff record {login.staff_id or '-'})", soft_wrap=True, highlight=False)
     err_console.print("The member-of-staff login is the subject of the top alert: it is refused that alert.\n"
                       "ACU and PSD logins also ask for a code from an authenticator app; the key to add to the app "
                       "is shown at the first sign-in.")
+    if ensure_demo_declarations(logins):
+        err_console.print("Demo declarations are waiting for the vetting officer's decision (one is overdue).")
     err_console.print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     runtime.serve(port)

@@ -13,6 +13,7 @@ How points are given (`upstander risk --method` prints this, so an analyst can c
                  (APSP case study 5). The `complaints_accumulating` alert scores the three-in-twelve-months
                  pattern; these points are for the complaints themselves.
   intelligence   2 per record, 3 when graded, from an `intelligence` table in alerts.duckdb when one exists.
+  declaration    1.5 per declined business interest, secondary employment or association (`declarations` table).
   amplifier      the red flag 13 amplifiers multiply the subtotal by 1 + 0.1 x their score, at most x1.3. They
                  are context, not misconduct: nobody is listed on amplifiers (or complaints) alone.
 """
@@ -44,7 +45,7 @@ TARGET_DETECTORS = ("contact_after_purpose", "dwell_near_home", "radio_silence",
 
 @dataclass(frozen=True)
 class RiskPoint:
-    source: str  # alert, corroboration, complaint, intelligence or amplifier
+    source: str  # alert, corroboration, complaint, intelligence, declaration or amplifier
     ref: str  # alert_id, complaint_id or intelligence reference
     red_flags: tuple[int, ...]
     points: float
@@ -106,6 +107,7 @@ def _matrix(con: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection,
     horizon = _horizon(con, alerts, store)
     complaints = _complaints(con, listed, horizon)
     intel = _intelligence(store, listed)
+    declined = _declarations(store, listed)
     staff = {s: (role, team) for s, role, team in con.execute(
         "SELECT staff_id, role, team_id FROM staff WHERE staff_id IN (SELECT unnest(?::VARCHAR[]))", [listed]
     ).fetchall()}
@@ -114,7 +116,8 @@ def _matrix(con: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection,
     for staff_id in listed:
         real = [a for a in by_staff[staff_id] if a.kind == "alert"]
         amps = [a for a in by_staff[staff_id] if a.kind == "amplifier"]
-        points = _alert_points(real) + complaints.get(staff_id, []) + intel.get(staff_id, [])
+        points = (_alert_points(real) + complaints.get(staff_id, []) + intel.get(staff_id, [])
+                  + declined.get(staff_id, []))
         points += _amplifier_points(amps, sum(p.points for p in points))
         style, reasons = offending_style(real, people)
         role, team = staff.get(staff_id, (None, None))
@@ -225,6 +228,31 @@ def _intelligence(store: duckdb.DuckDBPyConnection, staff: list[str]) -> dict[st
             "intelligence", ref, (7,), 3.0 if is_graded else 2.0,
             f"intelligence ({category or 'uncategorised'}, {'graded ' + str(graded) if is_graded else 'ungraded'})"
             + (f" recorded {recorded:%Y-%m-%d}" if recorded else ""), (ref,)))
+    return out
+
+
+# Declined declarations whose kind the prevention strand watches: if the interest carries on it is a red flag.
+DECLINED_WATCHED = ("business_interest", "secondary_employment", "notifiable_association")
+
+
+def _declarations(store: duckdb.DuckDBPyConnection, staff: list[str]) -> dict[str, list[RiskPoint]]:
+    """Declined business interests, secondary employment and associations, if the web application has published
+    its `declarations` table; 1.5 points each (less than a graded intelligence record: a decline is a decision
+    about the past, not evidence that the interest carried on)."""
+    out: dict[str, list[RiskPoint]] = defaultdict(list)
+    has = store.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'declarations'"
+                        ).fetchone()[0]  # type: ignore[index]
+    if not has:
+        return out
+    rows = store.execute("""SELECT staff_id, reference, kind, decided_at FROM declarations
+                            WHERE decision = 'declined' AND kind IN (SELECT unnest(?::VARCHAR[]))
+                              AND staff_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY decided_at""",
+                         [list(DECLINED_WATCHED), staff]).fetchall()
+    for staff_id, reference, kind, decided in rows:
+        out[staff_id].append(RiskPoint(
+            "declaration", reference, (), 1.5,
+            f"declined {kind.replace('_', ' ')} ({reference}, decided {decided:%Y-%m-%d}): a red flag if it carries on",
+            (f"declaration:{reference}",)))
     return out
 
 

@@ -52,3 +52,33 @@ def ensure_demo_accounts() -> list[DemoLogin]:
         user.save()
         logins.append(DemoLogin(username, role.label, password, user.staff_id))
     return logins
+
+
+# Synthetic declarations so the vetting dashboard has something to decide in the demo (kind, detail, days ago).
+_DEMO_DECLARATIONS = (
+    ("business_interest", "Part-owner of a vehicle recovery and storage firm that tenders for force contracts.", 3),
+    ("secondary_employment", "Weekend door supervisor at a town-centre bar inside my own policing area.", 35),
+    ("gift_hospitality", "Offered two football tickets by a local car dealer after a burglary inquiry; declined.", 10),
+)
+
+
+def ensure_demo_declarations(logins: list[DemoLogin]) -> int:
+    """Three pending declarations from demo staff (one of them overdue), once; returns how many were added."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from upstander.web.models import Declaration
+
+    if Declaration.objects.exists():
+        return 0
+    declarers = [g for g in logins if g.staff_id and g.role in (Role.STAFF.label, Role.SUPERVISOR.label,
+                                                                  Role.PSD_INVESTIGATOR.label)]
+    added = 0
+    for n, ((kind, detail, days), who) in enumerate(zip(_DEMO_DECLARATIONS, declarers, strict=False), 1):
+        user = User.objects.get(username=who.username)
+        d = Declaration.objects.create(reference=f"DEC-DEMO-{n:03d}", staff_id=who.staff_id, kind=kind,
+                                       detail=detail, declared_by=user)
+        Declaration.objects.filter(pk=d.pk).update(declared_at=timezone.now() - timedelta(days=days))
+        added += 1
+    return added

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from upstander.detect.alerts import AlertStore
 from upstander.lake import Lake
-from upstander.web.models import Alert, IntelligenceSubject, StaffMember
+from upstander.web.models import Alert, Declaration, IntelligenceSubject, StaffMember
 
 _BATCH = 2000
 _ALERT_UPDATES = ["detector_id", "red_flags", "category", "subject_staff_id", "subject_team_id", "person_ids",
@@ -80,8 +80,24 @@ def publish_intelligence(home: Path) -> int:
     return len(rows)
 
 
+def publish_declarations(home: Path) -> int:
+    """Decided declarations into the alert store's `declarations` table, where the risk matrix counts the declined
+    ones (a declined interest that carries on is a red flag). Replaced whole, in one transaction."""
+    rows = [(d.staff_id, d.reference, d.kind, d.decision, d.decided_at.replace(tzinfo=None))
+            for d in Declaration.objects.exclude(decided_at=None).order_by("reference")]
+    with AlertStore(home).connect() as con:
+        con.execute("BEGIN")
+        con.execute("""CREATE OR REPLACE TABLE declarations (staff_id VARCHAR, reference VARCHAR, kind VARCHAR,
+                                                              decision VARCHAR, decided_at TIMESTAMP)""")
+        if rows:
+            con.executemany("INSERT INTO declarations VALUES (?, ?, ?, ?, ?)", rows)
+        con.execute("COMMIT")
+    return len(rows)
+
+
 def sync_all(home: Path) -> SyncResult:
     staff = sync_directory(home)
     seen, new = sync_alerts(home)
     publish_intelligence(home)
+    publish_declarations(home)
     return SyncResult(staff, seen, new)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upstander.web.views import auth, cases, intelligence, person, triage
+from upstander.web.views import auth, cases, declarations, intelligence, oversight, person, triage
 
 urlpatterns = [
     path("", triage.home, name="home"),
@@ -24,4 +24,8 @@ urlpatterns = [
     path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
     path("cases/<int:case_id>/engagement/", cases.case_engagement, name="case_engagement"),
     path("cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),
+    path("declarations/", declarations.my_declarations, name="my_declarations"),
+    path("vetting/", declarations.vetting_dashboard, name="vetting"),
+    path("vetting/declarations/<int:declaration_id>/", declarations.declaration_detail, name="declaration"),
+    path("oversight/", oversight.oversight, name="oversight"),
 ]

@@ -4,8 +4,9 @@ from upstander.web.models.access_log import AccessLog
 from upstander.web.models.accounts import User
 from upstander.web.models.alerts import Alert, Disposition
 from upstander.web.models.cases import Case, EngagementEntry
+from upstander.web.models.declarations import Declaration
 from upstander.web.models.directory import StaffMember
 from upstander.web.models.intelligence import DevelopmentAction, IntelligenceRecord, IntelligenceSubject
 
-__all__ = ["AccessLog", "Alert", "Case", "DevelopmentAction", "Disposition", "EngagementEntry",
+__all__ = ["AccessLog", "Alert", "Case", "Declaration", "DevelopmentAction", "Disposition", "EngagementEntry",
            "IntelligenceRecord", "IntelligenceSubject", "StaffMember", "User"]

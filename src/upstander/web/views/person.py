@@ -7,6 +7,7 @@ import duckdb
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from upstander import settings as upstander_settings
@@ -14,7 +15,7 @@ from upstander.risk import watchlist
 from upstander.risk.contact_review import contact_review
 from upstander.risk.matrix import risk_matrix
 from upstander.web.lake_cache import lake_cursor
-from upstander.web.models import Alert, StaffMember
+from upstander.web.models import Alert, Declaration, StaffMember
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted
 from upstander.web.views.cases import visible_cases
@@ -49,15 +50,21 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     intel = visible_records(user, about=staff_id)
     cases = visible_cases(user).filter(subject_staff_id=staff_id)
     complaints = _complaints(lake, staff_id)
+    declarations = Declaration.objects.filter(staff_id=staff_id)
     timeline = sorted(
         [(a.alerted_at.isoformat(), "alert", f"{a.detector_id}: {a.summary}") for a in alerts]
         + [(r.received_at.isoformat(), "intelligence", f"{r.reference} ({r.grading}, {r.get_category_display()})")
            for r in intel]
         + [(c[1], "complaint", f"{c[2]} ({c[3] or 'pending'})") for c in complaints]
-        + [(c.opened_at.isoformat(), "case", f"{c.reference} opened") for c in cases], reverse=True)
+        + [(c.opened_at.isoformat(), "case", f"{c.reference} opened") for c in cases]
+        + [(d.declared_at.isoformat(), "declaration",
+            f"{d.reference} {d.get_kind_display().lower()} ({d.get_decision_display().lower()})")
+           for d in declarations],
+        reverse=True)
     watch = next((w for w in watchlist.entries(home) if w.staff_id == staff_id), None)
     return render(request, "web/person.html", {
         "member": member, "risk": risk, "alerts": alerts, "intel": intel, "cases": cases, "complaints": complaints,
+        "declarations": declarations,
         "timeline": timeline, "watch": watch, "audits": watchlist.audits(home, staff_id) if watch else [],
     })
 
@@ -68,4 +75,8 @@ def person_contacts(request: HttpRequest, staff_id: str) -> HttpResponse:
     member = _get_staff_for_user(request, staff_id)
     record(current_user(request), "view", "contact_review", staff_id)
     rows = contact_review(upstander_settings.home(), staff_id)[:100]
-    return render(request, "web/person_contacts.html", {"member": member, "rows": rows})
+    # htmx puts the table into the person view; without JavaScript the link opens it as a page of its own.
+    template = "web/_contact_review.html" if request.htmx else "web/person_contacts.html"
+    response = render(request, template, {"member": member, "rows": rows})
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from upstander import settings as upstander_settings
@@ -82,10 +83,14 @@ def queue(request: HttpRequest) -> HttpResponse:
                  .values_list("staff_id", "name"))
     for a in page:
         a.subject_name = names.get(a.subject_staff_id, "")  # type: ignore[attr-defined]
-    return render(request, "web/triage/queue.html", {
+    # htmx asks for the results alone when a filter changes; a plain request (no JavaScript) gets the whole page.
+    template = "web/triage/_queue_results.html" if request.htmx else "web/triage/queue.html"
+    response = render(request, template, {
         "page": page, "filters": f, "categories": CATEGORIES, "red_flags": range(1, 13),
         "status": status,
     })
+    patch_vary_headers(response, ["HX-Request"])  # the two forms of the page must never be cached as one
+    return response
 
 
 @login_required
