@@ -59,6 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Directory holding the keys that seal confidential reports, kept apart from the database (in production "
             "another volume or a secret mount); empty for $UPSTANDER_HOME/keys, created on first use with mode 0700.",
             ),
+    Setting("UPSTANDER_REPORT_LIMIT", "10",
+            "Reports the portal accepts from one client address per hour (counted in memory under a hash that "
+            "changes daily; no address is stored); receipt-code attempts are limited to the same number per 15 "
+            "minutes.", _positive_int),
+    Setting("UPSTANDER_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather",
+            "Where the reporting portal's quick-exit control goes: an ordinary, innocuous page."),
     Setting("UPSTANDER_IDLE_TIMEOUT", "900",
             "Seconds of inactivity after which a web session ends and the user must sign in again.", _positive_int),
 )

@@ -111,3 +111,6 @@ USE_I18N = False
 USE_TZ = True
 STATIC_URL = "static/"
 WHITENOISE_USE_FINDERS = True  # serve the app's static files straight from the package: no collectstatic step
+# Report attachments are held in memory only until sealed: never written to a temporary file in the clear.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024  # five 10 MB attachments and the form; bigger bodies are refused

@@ -36,13 +36,14 @@ def sync_directory(home: Path) -> int:
     con = Lake(home).connect()
     rows = con.execute("""SELECT staff_id, trim(coalesce(forename, '') || ' ' || coalesce(surname, '')), role,
                                  coalesce(rank, ''), coalesce(team_id, ''), coalesce(line_manager_id, ''),
-                                 coalesce(station, ''), coalesce(home_uprn, '') FROM staff""").fetchall()
+                                 coalesce(station, ''), coalesce(home_uprn, ''), coalesce(collar_number, '')
+                          FROM staff""").fetchall()
     members = [StaffMember(staff_id=r[0], name=r[1] or r[0], role=r[2], rank=r[3], team_id=r[4],
-                           line_manager_id=r[5], station=r[6], home_uprn=r[7]) for r in rows]
+                           line_manager_id=r[5], station=r[6], home_uprn=r[7], collar_number=r[8]) for r in rows]
     with transaction.atomic():
         StaffMember.objects.bulk_create(members, batch_size=_BATCH, update_conflicts=True, unique_fields=["staff_id"],
                                         update_fields=["name", "role", "rank", "team_id", "line_manager_id",
-                                                       "station", "home_uprn"])
+                                                       "station", "home_uprn", "collar_number"])
     return len(members)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upstander.web.views import auth, cases, declarations, intelligence, oversight, person, triage
+from upstander.web.views import auth, cases, declarations, intelligence, oversight, person, portal, reports, triage
 
 urlpatterns = [
     path("", triage.home, name="home"),
@@ -28,4 +28,18 @@ urlpatterns = [
     path("vetting/", declarations.vetting_dashboard, name="vetting"),
     path("vetting/declarations/<int:declaration_id>/", declarations.declaration_detail, name="declaration"),
     path("oversight/", oversight.oversight, name="oversight"),
+    # The confidential reporting portal: no sign-in.
+    path("report/", portal.start, name="portal"),
+    path("report/follow-up/", portal.follow_up, name="portal_follow_up"),
+    path("report/follow-up/report/", portal.my_report, name="portal_report"),
+    path("report/exit/", portal.quick_exit, name="quick_exit"),
+    path("report/<str:route>/", portal.report_form, name="portal_form"),
+    # The unit's side of reports.
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/<int:report_id>/", reports.report_detail, name="report"),
+    path("reports/<int:report_id>/reply/", reports.report_reply, name="report_reply"),
+    path("reports/<int:report_id>/update/", reports.report_update, name="report_update"),
+    path("reports/<int:report_id>/reveal/", reports.report_reveal, name="report_reveal"),
+    path("reports/<int:report_id>/attachments/<int:attachment_id>/", reports.report_attachment,
+         name="report_attachment"),
 ]

@@ -17,6 +17,7 @@ class StaffMember(models.Model):
     line_manager_id = models.CharField(max_length=32, blank=True, db_index=True)
     station = models.CharField(max_length=100, blank=True)
     home_uprn = models.CharField(max_length=32, blank=True, db_index=True)
+    collar_number = models.CharField(max_length=20, blank=True, db_index=True)  # to route a report that gives one
 
     def __str__(self) -> str:
         return f"{self.name} ({self.staff_id})"

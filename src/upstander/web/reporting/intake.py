@@ -1,0 +1,119 @@
+"""Storing a report: once per form, whole or not at all, committed before the reporter is told it arrived."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from upstander.web.models import Report, ReportAttachment, StaffMember
+from upstander.web.reporting import receipt
+from upstander.web.reporting.attachments import CleanedFile
+from upstander.web.reporting.forms import OTHERS
+from upstander.web.reporting.sealing import seal_bytes
+
+# Reference letters without look-alikes (no 0/O, 1/I/L), so a reference read over the phone is not misheard.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_SEALED_FIELDS = (
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "safe_times",
+    "partner_agency",
+    "partner_worker",
+    "survivor_consent",
+    "subject_name",
+    "subject_collar",
+    "subject_role",
+    "subject_station",
+    "subject_vehicle",
+    "subject_description",
+    "what_happened",
+    "when_happened",
+    "where_happened",
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    report: Report
+    code: str | None  # the receipt code, to show once; None when this form had already been stored
+
+
+def new_submission_token() -> str:
+    """The hidden one-time token a form carries, so that sending it twice stores one report."""
+    return secrets.token_urlsafe(24)
+
+
+def is_submission_token(text: str) -> bool:
+    return 20 <= len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
+
+
+def _reference() -> str:
+    return "R-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _subject_from_collar(collar: str) -> str:
+    """The staff record a collar number names, when exactly one does: the report is then kept from that
+    person and their chain at once, before anyone has read it."""
+    digits = "".join(c for c in collar if c.isdigit())
+    if not digits:
+        return ""
+    found = list(StaffMember.objects.filter(collar_number=digits).values_list("staff_id", flat=True)[:2])
+    return found[0] if len(found) == 1 else ""
+
+
+def store_report(route: str, submission: str, data: dict[str, Any], files: list[CleanedFile]) -> Stored:
+    """The report stored with its attachments in one transaction, or the one this form already stored."""
+    if existing := Report.objects.filter(submission=submission).first():
+        return Stored(existing, None)
+    code = receipt.new_code()
+    named = data.get("anonymity") == "named"
+    fields = {f: str(data.get(f) or "") for f in _SEALED_FIELDS}
+    if not named:  # an anonymous reporter's half-typed details are dropped, never stored
+        for f in ("reporter_name", "reporter_phone", "reporter_email", "safe_times"):
+            fields[f] = ""
+    others = dict(OTHERS).get(data.get("others_affected", ""), "")
+    others_text = f"{others}. {data.get('others_detail', '')}".strip(" .") if others else ""
+    try:
+        with transaction.atomic():
+            for _ in range(5):  # a reference collision is astronomically rare; try again rather than fail
+                reference = _reference()
+                if not Report.objects.filter(reference=reference).exists():
+                    break
+            report = Report.objects.create(
+                reference=reference,
+                submission=submission,
+                route=route,
+                receipt_hash=receipt.code_hash(code),
+                anonymous=not named,
+                contact_consent=named and bool(data.get("contact_consent")),
+                safe_channels=", ".join(data.get("safe_channels") or []) if named else "",
+                others_affected=others_text,
+                subject_staff_id=_subject_from_collar(fields["subject_collar"]),
+                **fields,
+            )
+            ReportAttachment.objects.bulk_create(
+                [
+                    ReportAttachment(
+                        report=report,
+                        filename=f.filename,
+                        content_type=f.content_type,
+                        size=len(f.data),
+                        sealed=seal_bytes(f.data, purpose="report_attachment.data"),
+                    )
+                    for f in files
+                ]
+            )
+    except IntegrityError:
+        # The same form sent twice at once: the other request stored it first.
+        if existing := Report.objects.filter(submission=submission).first():
+            return Stored(existing, None)
+        raise
+    return Stored(report, code)
+
+
+def find_by_code(code: str) -> Report | None:
+    return Report.objects.filter(receipt_hash=receipt.code_hash(code)).first()
