@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from upstander.web.models import Declaration, IntelligenceRecord, StaffMember
+from upstander.web.models import Declaration, IntelligenceRecord, Report, StaffMember
 from upstander.web.roles import Role
 from upstander.web.views.cases import open_case_from_alert
 from webworld import World, make_user, signed_in
@@ -17,7 +17,8 @@ from webworld import World, make_user, signed_in
 ROLES = list(Role)
 
 
-def _addresses(world: World, case_id: int, record_id: int, declaration_id: int) -> dict[str, tuple[str, str]]:
+def _addresses(world: World, case_id: int, record_id: int, declaration_id: int,
+               report_id: int) -> dict[str, tuple[str, str]]:
     subject = world.alert.subject_staff_id
     return {
         "queue": ("get", reverse("queue")),
@@ -34,6 +35,9 @@ def _addresses(world: World, case_id: int, record_id: int, declaration_id: int) 
         "declaration": ("get", reverse("declaration", args=[declaration_id])),
         "decide declaration": ("post", reverse("declaration", args=[declaration_id])),
         "oversight": ("get", reverse("oversight")),
+        "reports": ("get", reverse("reports")),
+        "report": ("get", reverse("report", args=[report_id])),
+        "reveal reporter": ("post", reverse("report_reveal", args=[report_id])),
     }
 
 
@@ -53,6 +57,9 @@ ALLOWED = {
     "declaration": {Role.ACU_LEAD, Role.VETTING_OFFICER},
     "decide declaration": {Role.ACU_LEAD, Role.VETTING_OFFICER},
     "oversight": {Role.ACU_LEAD, Role.APPROPRIATE_AUTHORITY},
+    "reports": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "report": {Role.ACU_LEAD, Role.ACU_ANALYST},
+    "reveal reporter": {Role.ACU_LEAD, Role.ACU_ANALYST},
 }
 
 
@@ -67,12 +74,16 @@ def test_each_role_reaches_exactly_what_it_may(world: World, role: Role) -> None
     declaration = Declaration.objects.create(
         reference="DEC-TEST-1", staff_id=world.alert.subject_staff_id, kind="business_interest",
         detail="Director of a vehicle recovery firm that tenders for force work.", declared_by=world.subject)
+    report = Report.objects.create(
+        reference="R-TESTTEST", submission="matrix-test-submission-token", route="public", receipt_hash="0" * 64,
+        what_happened="He kept messaging me at night after the burglary.",
+        subject_staff_id=world.alert.subject_staff_id)
     unlinked = (StaffMember.objects.exclude(staff_id__in=[world.alert.subject_staff_id, world.manager.staff_id,
                                                           world.housemate.staff_id])
                 .order_by("-staff_id").values_list("staff_id", flat=True)[0])
     user = make_user(f"as_{role.value}", role, unlinked)
     client = signed_in(user)
-    for name, (method, url) in _addresses(world, case.pk, record.pk, declaration.pk).items():
+    for name, (method, url) in _addresses(world, case.pk, record.pk, declaration.pk, report.pk).items():
         status = getattr(client, method)(url).status_code
         if role in ALLOWED[name]:
             assert status in (200, 302, 400), (role, name, status)  # 400: reached, but the empty form refused

@@ -20,6 +20,7 @@ from upstander.web.models.declarations import DECISION_DUE_DAYS
 from upstander.web.roles import Role
 from upstander.web.views.cases import visible_cases
 from upstander.web.views.common import current_user, refuse
+from upstander.web.views.reports import overdue_counts
 
 OVERSIGHT_ROLES = frozenset({Role.APPROPRIATE_AUTHORITY, Role.ACU_LEAD})
 S = Case.Stage
@@ -67,8 +68,9 @@ def oversight(request: HttpRequest) -> HttpResponse:
     declarations_overdue = Declaration.objects.filter(
         decision=Declaration.Decision.PENDING,
         declared_at__lt=timezone.now() - timedelta(days=DECISION_DUE_DAYS)).count()
+    reports_overdue = overdue_counts()
     record(user, "view", "oversight", "dashboard")
     return render(request, "web/oversight.html", {
         "counts": counts, "by_stage": by_stage, "outcomes": outcomes, "mine": mine, "today": today,
-        "declarations_overdue": declarations_overdue,
+        "declarations_overdue": declarations_overdue, "reports_overdue": reports_overdue,
     })

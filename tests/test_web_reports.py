@@ -1,0 +1,138 @@
+"""The unit's side of reports: triage sees them with their obligations; replies acknowledge and give feedback;
+identity is shown only through a recorded reveal; the person reported, their chain and housemates never see it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from portal import NAMED, submit
+from upstander.web.models import AccessLog, IdentityReveal, IntelligenceRecord, Report, StaffMember
+from upstander.web.views import portal
+from webworld import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(world: World) -> Report:
+    """A named report whose collar number names the subject of the top alert."""
+    portal._limits.clear()
+    StaffMember.objects.filter(staff_id=world.alert.subject_staff_id).update(collar_number="7342")
+    StaffMember.objects.exclude(staff_id=world.alert.subject_staff_id).filter(collar_number="7342").update(
+        collar_number="")
+    assert submit(Client(), **(NAMED | {"subject_collar": "PC 7342"})).status_code == 200
+    made = Report.objects.get()
+    assert made.subject_staff_id == world.alert.subject_staff_id
+    return made
+
+
+def test_the_analyst_sees_the_report_but_not_who_made_it(world: World, report: Report) -> None:
+    client = world.client(world.analyst)
+    assert report.reference in client.get(reverse("reports")).content.decode()
+    html = client.get(reverse("report", args=[report.pk])).content.decode()
+    assert "kept texting me late at night" in html and "PC 7342" in html
+    assert "Jordan Example" not in html and "07700 900123" not in html and "Reveal identity" in html
+    assert AccessLog.objects.filter(user=world.analyst, action="view", object_type="report",
+                                    object_id=report.reference).exists()
+
+
+def test_a_reveal_needs_a_reason_and_is_recorded(world: World, report: Report) -> None:
+    client = world.client(world.analyst)
+    refused = client.post(reverse("report_reveal", args=[report.pk]), {"reason": "need it"})
+    assert refused.status_code == 400 and "Jordan Example" not in refused.content.decode()
+    assert not IdentityReveal.objects.exists()
+    reason = "To arrange a safe visit to take a first account, as the reporter asked to be contacted."
+    shown = client.post(reverse("report_reveal", args=[report.pk]), {"reason": reason})
+    html = shown.content.decode()
+    assert shown.status_code == 200 and "Jordan Example" in html and "weekdays 10am to 2pm only" in html
+    assert IdentityReveal.objects.get().reason == reason
+    assert AccessLog.objects.filter(action="reveal", object_id=report.reference).exists()
+    assert "Jordan Example" not in client.get(reverse("report", args=[report.pk])).content.decode()  # once only
+
+
+def test_the_first_reply_acknowledges_and_feedback_is_recorded(world: World, report: Report) -> None:
+    client = world.client(world.analyst)
+    client.post(reverse("report_reply", args=[report.pk]), {"body": "Thank you, we have your report.",
+                                                            "kind": "update"})
+    report.refresh_from_db()
+    assert report.acknowledged_at is not None and report.status == "acknowledged" and report.feedback_at is None
+    assert report.messages.get().counts_as == "acknowledgement"
+    client.post(reverse("report_reply", args=[report.pk]), {"body": "The officer has been suspended while we "
+                                                                    "investigate.", "kind": "feedback"})
+    report.refresh_from_db()
+    assert report.feedback_at is not None
+
+
+@pytest.mark.parametrize(("form", "message"), [({"body": "ok", "kind": "update"}, "Write the message"),
+                                               ({"body": "A proper sentence here.", "kind": "gossip"}, "Choose")])
+def test_a_bad_reply_is_refused(world: World, report: Report, form: dict, message: str) -> None:
+    response = world.client(world.analyst).post(reverse("report_reply", args=[report.pk]), form)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not report.messages.exists()
+
+
+def test_overdue_acknowledgement_and_feedback_show_on_the_unit_s_list(world: World, report: Report) -> None:
+    Report.objects.filter(pk=report.pk).update(received_at=timezone.now() - timedelta(days=100))
+    html = world.client(world.analyst).get(reverse("reports")).content.decode()
+    assert "1 not acknowledged within 7 days" in html and "1 without feedback after 3 months" in html
+
+
+def test_links_to_intelligence_are_checked(world: World, report: Report) -> None:
+    client = world.client(world.analyst)
+    bad = client.post(reverse("report_update", args=[report.pk]), {"status": "assessing", "intelligence": "INT-NOPE"})
+    assert bad.status_code == 400 and "INT-NOPE" in bad.content.decode()
+    record = IntelligenceRecord.objects.create(
+        reference="INT-R-1", created_by=world.analyst, category="sexual_misconduct", theme="sexual_misconduct",
+        source_grade="2", assessment="B", handling="P", text="Earlier third-party referral.",
+        staff_ids=[world.alert.subject_staff_id])
+    record.assigned.add(world.analyst)
+    ok = client.post(reverse("report_update", args=[report.pk]), {"status": "assessing", "intelligence": "INT-R-1",
+                                                                  "subject_staff_id": report.subject_staff_id})
+    assert ok.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "assessing" and list(report.linked_intelligence.all()) == [record]
+    bad_staff = client.post(reverse("report_update", args=[report.pk]), {"subject_staff_id": "S99999"})
+    assert bad_staff.status_code == 400 and "no member of staff" in bad_staff.content.decode()
+
+
+@pytest.mark.parametrize("who", ["subject", "manager", "housemate"])
+def test_the_person_reported_their_chain_and_housemates_never_see_it(world: World, report: Report,
+                                                                      who: str) -> None:
+    client = world.client(getattr(world, who))  # each works alerts in the unit, to make this hard
+    assert report.reference not in client.get(reverse("reports")).content.decode()
+    for name in ("report", "report_reveal", "report_reply", "report_update"):
+        method = client.get if name == "report" else client.post
+        assert method(reverse(name, args=[report.pk])).status_code == 404
+    attachment_url = reverse("report_attachment", args=[report.pk, 1])
+    assert client.get(attachment_url).status_code == 404
+    assert AccessLog.objects.filter(user=getattr(world, who), action="refuse", object_type="report").count() == 5
+
+
+@pytest.mark.parametrize("who", ["investigator", "outsider"])
+def test_those_who_do_not_triage_and_are_not_assigned_get_not_found(world: World, report: Report,
+                                                                    who: str) -> None:
+    client = world.client(getattr(world, who))
+    assert client.get(reverse("reports")).status_code == 404
+    assert client.get(reverse("report", args=[report.pk])).status_code == 404
+
+
+def test_an_assigned_investigator_may_open_it(world: World, report: Report) -> None:
+    report.assigned.add(world.investigator)
+    assert world.client(world.investigator).get(reverse("report", args=[report.pk])).status_code == 200
+
+
+def test_an_unlinked_report_naming_an_analyst_is_kept_from_them(world: World) -> None:
+    portal._limits.clear()
+    me = StaffMember.objects.get(staff_id=world.analyst.staff_id)
+    submit(Client(), subject_collar="", subject_name=f"an analyst called {me.name}")
+    report = Report.objects.get()
+    assert report.subject_staff_id == ""
+    client = world.client(world.analyst)
+    assert client.get(reverse("report", args=[report.pk])).status_code == 404
+    assert report.reference not in client.get(reverse("reports")).content.decode()
+    assert world.client(world.manager).get(reverse("report", args=[report.pk])).status_code == 200
