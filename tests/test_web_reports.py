@@ -136,3 +136,27 @@ def test_an_unlinked_report_naming_an_analyst_is_kept_from_them(world: World) ->
     assert client.get(reverse("report", args=[report.pk])).status_code == 404
     assert report.reference not in client.get(reverse("reports")).content.decode()
     assert world.client(world.manager).get(reverse("report", args=[report.pk])).status_code == 200
+
+
+def test_a_linked_report_shows_on_the_person_view(world: World, report: Report) -> None:
+    html = world.client(world.analyst).get(reverse("person", args=[report.subject_staff_id])).content.decode()
+    assert report.reference in html and "Confidential reports" in html
+
+
+def test_an_attachment_opens_only_through_its_own_report(world: World, report: Report) -> None:
+    from upstander.web.models import ReportAttachment
+    from upstander.web.reporting.sealing import seal_bytes
+
+    attachment = ReportAttachment.objects.create(report=report, filename="note.txt", content_type="text/plain",
+                                                 size=12, sealed=seal_bytes(b"he said this", purpose=
+                                                                            "report_attachment.data"))
+    client = world.client(world.analyst)
+    response = client.get(reverse("report_attachment", args=[report.pk, attachment.pk]))
+    assert response.status_code == 200 and response.content == b"he said this"
+    assert "attachment;" in response["Content-Disposition"]
+    assert AccessLog.objects.filter(object_type="report attachment", object_id=report.reference).exists()
+    portal._limits.clear()
+    submit(Client(), subject_collar="", subject_name="someone else entirely")
+    other = Report.objects.exclude(pk=report.pk).get()
+    # The attachment's id under another report's address (one the analyst may open) is not found.
+    assert client.get(reverse("report_attachment", args=[other.pk, attachment.pk])).status_code == 404

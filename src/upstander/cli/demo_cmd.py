@@ -69,5 +69,6 @@ def _serve_with_demo_logins(home: Path, port: int) -> None:
                       "is shown at the first sign-in.")
     if ensure_demo_declarations(logins):
         err_console.print("Demo declarations are waiting for the vetting officer's decision (one is overdue).")
+    err_console.print(f"The confidential reporting portal needs no login: http://127.0.0.1:{port}/report/")
     err_console.print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     runtime.serve(port)

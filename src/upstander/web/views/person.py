@@ -21,6 +21,7 @@ from upstander.web.need_to_know import conflicted
 from upstander.web.views.cases import visible_cases
 from upstander.web.views.common import current_user, refuse
 from upstander.web.views.intelligence import visible_records
+from upstander.web.views.reports import visible_reports
 
 
 def _get_staff_for_user(request: HttpRequest, staff_id: str) -> StaffMember:
@@ -51,12 +52,15 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     cases = visible_cases(user).filter(subject_staff_id=staff_id)
     complaints = _complaints(lake, staff_id)
     declarations = Declaration.objects.filter(staff_id=staff_id)
+    reports = visible_reports(user).filter(subject_staff_id=staff_id).order_by("-received_at")
     timeline = sorted(
         [(a.alerted_at.isoformat(), "alert", f"{a.detector_id}: {a.summary}") for a in alerts]
         + [(r.received_at.isoformat(), "intelligence", f"{r.reference} ({r.grading}, {r.get_category_display()})")
            for r in intel]
         + [(c[1], "complaint", f"{c[2]} ({c[3] or 'pending'})") for c in complaints]
         + [(c.opened_at.isoformat(), "case", f"{c.reference} opened") for c in cases]
+        + [(r.received_at.isoformat(), "report", f"{r.reference} confidential report ({r.get_route_display().lower()})")
+           for r in reports]
         + [(d.declared_at.isoformat(), "declaration",
             f"{d.reference} {d.get_kind_display().lower()} ({d.get_decision_display().lower()})")
            for d in declarations],
@@ -64,7 +68,7 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     watch = next((w for w in watchlist.entries(home) if w.staff_id == staff_id), None)
     return render(request, "web/person.html", {
         "member": member, "risk": risk, "alerts": alerts, "intel": intel, "cases": cases, "complaints": complaints,
-        "declarations": declarations,
+        "declarations": declarations, "reports": reports,
         "timeline": timeline, "watch": watch, "audits": watchlist.audits(home, staff_id) if watch else [],
     })
 
