@@ -19,8 +19,24 @@
     if (now - lastEscape < 1000) { leave(event); }
     lastEscape = now;
   });
+  // An error summary takes focus when the page opens, so a screen reader reads it first; its links move focus
+  // to the field itself (a plain link to the field only scrolls), keeping its label or question in view.
+  function showField(event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+    var input = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!input) { return; }
+    event.preventDefault();
+    var around = input.closest(".field, fieldset") || input;
+    around.scrollIntoView();
+    input.focus({preventScroll: true});
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var link = document.getElementById("quick-exit");
     if (link) { link.addEventListener("click", leave); }
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.focus();
+      summary.addEventListener("click", showField);
+    }
   });
 }());
