@@ -31,7 +31,7 @@ def test_each_route_stores_the_report_and_shows_a_receipt_code_once(route: str) 
     assert report.route == route and report.what_happened == ACCOUNT and report.anonymous
     assert receipt.is_well_formed(code) and report.receipt_hash == receipt.code_hash(code)
     assert report.reference in response.content.decode()
-    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
     if route == "partner":
         assert report.partner_agency == PARTNER["partner_agency"] and report.survivor_consent == "yes"
 

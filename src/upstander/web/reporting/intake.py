@@ -76,7 +76,8 @@ def store_report(route: str, submission: str, data: dict[str, Any], files: list[
         for f in ("reporter_name", "reporter_phone", "reporter_email", "safe_times"):
             fields[f] = ""
     others = dict(OTHERS).get(data.get("others_affected", ""), "")
-    others_text = f"{others}. {data.get('others_detail', '')}".strip(" .") if others else ""
+    detail = str(data.get("others_detail") or "")
+    others_text = (f"{others}. {detail}" if detail else others) if others else ""
     try:
         with transaction.atomic():
             for _ in range(5):  # a reference collision is astronomically rare; try again rather than fail

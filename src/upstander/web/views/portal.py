@@ -36,12 +36,13 @@ def _limiter(kind: str) -> RateLimiter:
 
 
 def _private(view: Any) -> Any:
-    """Portal pages: never cached, never sent as a referrer, never framed."""
+    """Portal pages: never cached, never sent as a referrer to another site, never framed. (Not "no-referrer":
+    with it Chromium sends `Origin: null` on the form's own POST, which Django's CSRF check must refuse.)"""
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
     return wrapped
 
@@ -118,6 +119,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
     report = Report.objects.filter(pk=request.session.get(_FOLLOW_UP, 0)).first()
     if report is None:
         return redirect("portal_follow_up")
+    request.session.set_expiry(FOLLOW_UP_SECONDS)  # 15 minutes without use, not 15 minutes in all
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ReportMessage.objects.create(report=report, sender=ReportMessage.Sender.REPORTER,
