@@ -56,6 +56,14 @@ def _text(
     )
 
 
+def _radio(label: str, choices: tuple[tuple[str, str], ...], required: str, initial: str | None = None
+           ) -> forms.ChoiceField:
+    """One answer from a few, as radio buttons; `required` is the message when none is chosen."""
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, initial=initial,
+                             error_messages={"required": required,
+                                             "invalid_choice": "Please choose one of the answers given."})
+
+
 class ReportForm(forms.Form):
     # About the officer or member of staff.
     subject_name = _text("Their name, if you know it")
@@ -78,28 +86,12 @@ class ReportForm(forms.Form):
     )
     when_happened = _text("When it happened", help_text="A date, or roughly, for example 'last spring, at night'.")
     where_happened = _text("Where it happened", max_length=500)
-    others_affected = forms.ChoiceField(
-        label="Do you think anyone else has been affected?",
-        choices=OTHERS,
-        widget=forms.RadioSelect,
-        initial="unsure",
-        error_messages={
-            "required": "Please say whether anyone else has been affected.",
-            "invalid_choice": "Please choose one of the answers given.",
-        },
-    )
+    others_affected = _radio("Do you think anyone else has been affected?", OTHERS,
+                             "Please say whether anyone else has been affected.", initial="unsure")
     others_detail = _text("Tell us about them, if you can", max_length=2000, rows=2)
     # Who is reporting.
-    anonymity = forms.ChoiceField(
-        label="Do you want to stay anonymous?",
-        choices=ANONYMITY,
-        widget=forms.RadioSelect,
-        initial="anonymous",
-        error_messages={
-            "required": "Please choose whether to stay anonymous.",
-            "invalid_choice": "Please choose one of the answers given.",
-        },
-    )
+    anonymity = _radio("Do you want to stay anonymous?", ANONYMITY, "Please choose whether to stay anonymous.",
+                       initial="anonymous")
     reporter_name = _text("Your name")
     reporter_phone = _text("Phone number", max_length=24)
     reporter_email = _text("Email address", max_length=254)
@@ -127,15 +119,9 @@ class ReportForm(forms.Form):
             self.fields["partner_worker"] = _text(
                 "Your name, role and how to reach you", required=True, max_length=500, rows=2
             )
-            self.fields["survivor_consent"] = forms.ChoiceField(
-                label="Does the person you support know about this referral?",
-                choices=SURVIVOR_CONSENT,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Please say whether the person you support knows about this referral.",
-                    "invalid_choice": "Please choose one of the answers given.",
-                },
-            )
+            self.fields["survivor_consent"] = _radio(
+                "Does the person you support know about this referral?", SURVIVOR_CONSENT,
+                "Please say whether the person you support knows about this referral.")
             self.fields["what_happened"].label = "What happened to the person you support"
 
     def clean(self) -> dict[str, Any]:
