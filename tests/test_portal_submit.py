@@ -185,3 +185,24 @@ def test_too_many_reports_from_one_address_are_paused_without_storing_the_addres
     assert Report.objects.count() == 2
     assert submit(Client(REMOTE_ADDR="203.0.113.10")).status_code == 200  # another client is not affected
     assert "203.0.113.9" not in repr(portal._limiter("report").__dict__)
+
+
+def test_a_report_waiting_too_long_for_the_database_lock_is_tried_again_not_lost(monkeypatch) -> None:
+    from django.db import OperationalError
+
+    from upstander.web.reporting import intake
+
+    real_create = Report.objects.create
+    calls = []
+
+    def locked_once(**kwargs):  # what SQLite raises when another writer holds the lock past the timeout
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(Report.objects, "create", locked_once)
+    monkeypatch.setattr(intake.time, "sleep", lambda s: None)
+    response = submit(Client())
+    assert response.status_code == 200 and receipt_code(response)
+    assert len(calls) == 2 and Report.objects.count() == 1

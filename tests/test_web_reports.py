@@ -160,3 +160,16 @@ def test_an_attachment_opens_only_through_its_own_report(world: World, report: R
     other = Report.objects.exclude(pk=report.pk).get()
     # The attachment's id under another report's address (one the analyst may open) is not found.
     assert client.get(reverse("report_attachment", args=[other.pk, attachment.pk])).status_code == 404
+
+
+def test_a_linked_report_counts_on_the_risk_matrix(world: World, report: Report) -> None:
+    from upstander.risk.matrix import risk_matrix
+
+    def report_points() -> list:
+        row = next(iter(risk_matrix(world.home, only=[report.subject_staff_id])))
+        return [p for p in row.points if "confidential report" in p.why]
+
+    assert report_points() == []  # linked at the portal, but not published until the unit saves it
+    world.client(world.analyst).post(reverse("report_update", args=[report.pk]), {
+        "status": "assessing", "subject_staff_id": report.subject_staff_id})
+    assert [p.points for p in report_points()] == [2.0]

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from upstander.detect.alerts import AlertStore
 from upstander.lake import Lake
-from upstander.web.models import Alert, Declaration, IntelligenceSubject, StaffMember
+from upstander.web.models import Alert, Declaration, IntelligenceSubject, Report, StaffMember
 
 _BATCH = 2000
 _ALERT_UPDATES = ["detector_id", "red_flags", "category", "subject_staff_id", "subject_team_id", "person_ids",
@@ -68,9 +68,13 @@ def sync_alerts(home: Path) -> tuple[int, int]:
 
 def publish_intelligence(home: Path) -> int:
     """Intelligence records, one row per member of staff they are about, into the alert store's `intelligence`
-    table, where the risk matrix reads them (graded as the 3x5x2 code). Replaced whole, in one transaction."""
+    table, where the risk matrix reads them (graded as the 3x5x2 code), and confidential reports linked to a
+    member of staff (ungraded: nobody has assessed them yet). Replaced whole, in one transaction."""
     rows = [(s.staff_id, s.record.grading, s.record.category, s.record.received_at.replace(tzinfo=None))
             for s in IntelligenceSubject.objects.select_related("record").order_by("record_id", "staff_id")]
+    rows += [(staff_id, "", "confidential report", received.replace(tzinfo=None))
+             for staff_id, received in Report.objects.exclude(subject_staff_id="").order_by("received_at")
+             .values_list("subject_staff_id", "received_at")]
     with AlertStore(home).connect() as con:
         con.execute("BEGIN")
         con.execute("""CREATE OR REPLACE TABLE intelligence (staff_id VARCHAR, graded VARCHAR, category VARCHAR,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from upstander.web.models import Report, ReportAttachment, StaffMember
 from upstander.web.reporting import receipt
@@ -16,6 +17,7 @@ from upstander.web.reporting.sealing import seal_bytes
 
 # Reference letters without look-alikes (no 0/O, 1/I/L), so a reference read over the phone is not misheard.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_LOCK_RETRIES = 3
 _SEALED_FIELDS = (
     "reporter_name",
     "reporter_phone",
@@ -78,42 +80,43 @@ def store_report(route: str, submission: str, data: dict[str, Any], files: list[
     others = dict(OTHERS).get(data.get("others_affected", ""), "")
     detail = str(data.get("others_detail") or "")
     others_text = (f"{others}. {detail}" if detail else others) if others else ""
-    try:
-        with transaction.atomic():
-            for _ in range(5):  # a reference collision is astronomically rare; try again rather than fail
-                reference = _reference()
-                if not Report.objects.filter(reference=reference).exists():
-                    break
-            report = Report.objects.create(
-                reference=reference,
-                submission=submission,
-                route=route,
-                receipt_hash=receipt.code_hash(code),
-                anonymous=not named,
-                contact_consent=named and bool(data.get("contact_consent")),
-                safe_channels=", ".join(data.get("safe_channels") or []) if named else "",
-                others_affected=others_text,
-                subject_staff_id=_subject_from_collar(fields["subject_collar"]),
-                **fields,
-            )
-            ReportAttachment.objects.bulk_create(
-                [
-                    ReportAttachment(
-                        report=report,
-                        filename=f.filename,
-                        content_type=f.content_type,
-                        size=len(f.data),
-                        sealed=seal_bytes(f.data, purpose="report_attachment.data"),
-                    )
-                    for f in files
-                ]
-            )
-    except IntegrityError:
-        # The same form sent twice at once: the other request stored it first.
-        if existing := Report.objects.filter(submission=submission).first():
-            return Stored(existing, None)
-        raise
-    return Stored(report, code)
+    # The slow parts (Argon2id, the directory look-up, sealing attachments) come before the transaction: on
+    # SQLite a write transaction holds the one write lock, and other reports would queue behind a hash.
+    code_hash = receipt.code_hash(code)
+    subject = _subject_from_collar(fields["subject_collar"])
+    sealed = [(f, seal_bytes(f.data, purpose="report_attachment.data")) for f in files]
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    reference=_free_reference(), submission=submission, route=route, receipt_hash=code_hash,
+                    anonymous=not named, contact_consent=named and bool(data.get("contact_consent")),
+                    safe_channels=", ".join(data.get("safe_channels") or []) if named else "",
+                    others_affected=others_text, subject_staff_id=subject, **fields)
+                ReportAttachment.objects.bulk_create([
+                    ReportAttachment(report=report, filename=f.filename, content_type=f.content_type,
+                                     size=len(f.data), sealed=token) for f, token in sealed])
+            return Stored(report, code)
+        except IntegrityError:
+            # The same form sent twice at once: the other request stored it first.
+            if existing := Report.objects.filter(submission=submission).first():
+                return Stored(existing, None)
+            raise
+        except OperationalError as exc:
+            # SQLite under heavy load can time out waiting for its write lock; the report must not be lost to
+            # that, so wait and try again (nothing was written: the transaction rolled back whole).
+            if "locked" not in str(exc) or attempt == _LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _free_reference() -> str:
+    for _ in range(5):  # a reference collision is astronomically rare; try again rather than fail
+        reference = _reference()
+        if not Report.objects.filter(reference=reference).exists():
+            return reference
+    return _reference()
 
 
 def find_by_code(code: str) -> Report | None:

@@ -17,11 +17,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from upstander import settings as upstander_settings
 from upstander.web.models import IdentityReveal, Report, ReportMessage, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.models.reports import ACKNOWLEDGE_WITHIN
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.reporting.sealing import unseal_bytes
+from upstander.web.sync import publish_intelligence
 from upstander.web.views.common import current_user, refuse
 from upstander.web.views.intelligence import visible_records
 
@@ -152,6 +154,7 @@ def report_update(request: HttpRequest, report_id: int) -> HttpResponse:
         report.linked_intelligence.add(*[mine[r] for r in references])
         record(user, "change", "report", report.reference,
                f"status {status}; linked to {staff_id or 'nobody'}; intelligence {', '.join(references) or '-'}")
+    publish_intelligence(upstander_settings.home())  # the risk matrix counts a linked report from now on
     if staff_id and conflicted(user, staff_id):
         return redirect("reports")  # linked to someone this user is conflicted about: it is no longer theirs to see
     return redirect("report", report_id=report.pk)
