@@ -6,6 +6,9 @@ the loader owns. The web application reads alerts from here.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +41,9 @@ CREATE TABLE IF NOT EXISTS lookup_stats (staff_id VARCHAR PRIMARY KEY, lookups B
 """
 
 
+_OPEN = threading.RLock()  # re-entrant: a piece of work may open the store again through a helper
+
+
 class AlertStore:
     def __init__(self, home: Path) -> None:
         self.path = Path(home) / "alerts.duckdb"
@@ -45,10 +51,19 @@ class AlertStore:
         with self.connect() as con:
             con.execute(SCHEMA)
 
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(str(self.path))
-        con.execute("SET TimeZone = 'UTC'")
-        return con
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one piece of work, closed at the end. Threads of one process take turns: DuckDB
+        refuses to attach a file that another thread is attaching or detaching ("Unique file handle conflict"),
+        which the web server's concurrent person views hit. The file is not held open between uses, so that
+        `upstander detect` in another process can write to it while the application serves."""
+        with _OPEN:
+            con = duckdb.connect(str(self.path))
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                yield con
+            finally:
+                con.close()
 
     def upsert(self, det: Detector, findings: pa.Table) -> int:
         """Store findings as alerts; returns how many alerts are new."""

@@ -15,6 +15,8 @@ twice (the audit table's key is staff and period start).
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,10 +96,11 @@ class AuditResult:
         return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(self).items()}
 
 
-def _store(home: Path | None) -> duckdb.DuckDBPyConnection:
-    con = AlertStore(Lake(home).home).connect()
-    con.execute(SCHEMA)
-    return con
+@contextmanager
+def _store(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    with AlertStore(Lake(home).home).connect() as con:
+        con.execute(SCHEMA)
+        yield con
 
 
 def _aware(when: datetime | None) -> datetime:
