@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,31 +33,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("--alerts", type=int, default=100_000)
-    parser.add_argument("--intelligence", type=int, default=20_000)
-    parser.add_argument("--requests", type=int, default=60)
-    opts = parser.parse_args()
-
+def scratch_home(home: Path) -> Path:
+    """A scratch UPSTANDER_HOME over H: the lake symlinked, the alert store copied, no web database yet."""
     work = Path(tempfile.mkdtemp(prefix="upstander-bench-web-"))
-    (work / "lake").symlink_to(opts.home.resolve() / "lake", target_is_directory=True)
-    shutil.copy(opts.home / "alerts.duckdb", work / "alerts.duckdb")
+    (work / "lake").symlink_to(home.resolve() / "lake", target_is_directory=True)
+    shutil.copy(home / "alerts.duckdb", work / "alerts.duckdb")
+    return work
+
+
+def build(work: Path, opts: argparse.Namespace) -> dict[str, object]:
+    """Set Django up over `work` (and UPSTANDER_DATABASE_URL if set), sync, and pad to opts.alerts alerts and
+    opts.intelligence records. Returns what the pages need: the real alerts, (staff id, team id) pairs, the lead."""
     os.environ["UPSTANDER_HOME"] = str(work)
     os.environ.setdefault("UPSTANDER_SECRET_KEY", "benchmark-only-key")
     from upstander.web import runtime
 
     runtime.setup()
     runtime.migrate()
-    from django.test import Client
-    from django.urls import reverse
-
     from upstander.web.models import Alert, IntelligenceRecord, StaffMember, User
     from upstander.web.models.intelligence import link_subjects
     from upstander.web.roles import Role
     from upstander.web.sync import sync_all
-    from upstander.web.views.auth import SECOND_FACTOR_OK
 
     began = time.perf_counter()
     synced = sync_all(work)
@@ -82,17 +79,21 @@ def main() -> None:
                                   text="Synthetic intelligence for the benchmark.",
                                   staff_ids=[rng.choice(staff_ids)[0]]) for i in range(opts.intelligence)]
     link_subjects(IntelligenceRecord.objects.bulk_create(records, batch_size=5000))
-    setup_s = time.perf_counter() - began
+    return {"real": real, "staff_ids": staff_ids, "synced": synced, "lead": lead,
+            "setup_seconds": round(time.perf_counter() - began, 1)}
 
-    client = Client()
-    assert client.login(username="bench-lead", password="bench-lead-password-42")
-    session = client.session
-    session[SECOND_FACTOR_OK] = True
-    session.save()
+
+def pages(built: dict[str, object], requests: int) -> dict[str, Callable[[int], str]]:
+    """The pages timed: name -> the path of the i-th request."""
+    from django.urls import reverse
+
+    from upstander.web.models import Alert
+
+    real, staff_ids = built["real"], built["staff_ids"]
     top_alert = Alert.objects.filter(alert_id__in=[a.alert_id for a in real]).order_by("-score").first()
-    busiest = [s for s, in Alert.objects.values_list("subject_staff_id").order_by("-score")[:opts.requests]]
+    busiest = [s for s, in Alert.objects.values_list("subject_staff_id").order_by("-score")[:requests]]
     flag = top_alert.red_flags[0] if top_alert else 1
-    pages = {
+    return {
         "baseline_sign_in_page": lambda i: reverse("login"),  # a template and no data: the floor for a page
         "queue": lambda i: reverse("queue"),
         "queue_red_flag": lambda i: reverse("queue") + f"?red_flag={flag}&status=all",
@@ -100,11 +101,33 @@ def main() -> None:
         "alert_evidence": lambda i: reverse("alert", args=[top_alert.pk]),
         "person_view": lambda i: reverse("person", args=[busiest[i % len(busiest)]]),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--alerts", type=int, default=100_000)
+    parser.add_argument("--intelligence", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=60)
+    opts = parser.parse_args()
+
+    work = scratch_home(opts.home)
+    built = build(work, opts)
+    from django.test import Client
+
+    from upstander.web.models import Alert, IntelligenceRecord
+    from upstander.web.views.auth import SECOND_FACTOR_OK
+
+    client = Client()
+    assert client.login(username="bench-lead", password="bench-lead-password-42")
+    session = client.session
+    session[SECOND_FACTOR_OK] = True
+    session.save()
     summary: dict[str, object] = {"alerts": Alert.objects.count(), "intelligence": IntelligenceRecord.objects.count(),
-                                  "staff": synced.staff, "setup_seconds": round(setup_s, 1),
+                                  "staff": built["synced"].staff, "setup_seconds": built["setup_seconds"],
                                   "database": "sqlite", "requests_per_page": opts.requests}
     anonymous = Client()
-    for name, url in pages.items():
+    for name, url in pages(built, opts.requests).items():
         who = anonymous if name.startswith("baseline") else client
         who.get(url(0))  # warm
         times = []
@@ -120,7 +143,6 @@ def main() -> None:
         summary[name] = line
     print(json.dumps(summary), flush=True)
     shutil.rmtree(work, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()
