@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS lookup_stats (staff_id VARCHAR PRIMARY KEY, lookups B
 """
 
 
-_OPEN = threading.RLock()  # re-entrant: a piece of work may open the store again through a helper
+_OPEN = threading.Lock()  # held only while a connection is opened or closed
 
 
 class AlertStore:
@@ -53,16 +53,17 @@ class AlertStore:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one piece of work, closed at the end. Threads of one process take turns: DuckDB
-        refuses to attach a file that another thread is attaching or detaching ("Unique file handle conflict"),
-        which the web server's concurrent person views hit. The file is not held open between uses, so that
-        `upstander detect` in another process can write to it while the application serves."""
+        """A connection for one piece of work, closed at the end. Within a process, opening and closing take
+        turns: DuckDB refuses to attach a file that another thread is attaching or detaching ("Unique file handle
+        conflict"), which the web server's concurrent person views hit. The work itself runs concurrently, and the
+        file is not held open between uses, so `upstander detect` in another process can write to it."""
         with _OPEN:
             con = duckdb.connect(str(self.path))
-            try:
-                con.execute("SET TimeZone = 'UTC'")
-                yield con
-            finally:
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            yield con
+        finally:
+            with _OPEN:
                 con.close()
 
     def upsert(self, det: Detector, findings: pa.Table) -> int:
