@@ -34,6 +34,7 @@ from django.db import models
 from django.db.models.lookups import Exact
 
 from upstander import settings
+from upstander.lake.manifest import fsync_dir
 
 VERSION = "s1"
 KEY_BYTES = 32  # AES-256
@@ -87,7 +88,7 @@ def rotate() -> str:
     tmp = directory / f".{CURRENT}.{secrets.token_hex(8)}.tmp"
     _write_file(tmp, key_id.encode())
     os.replace(tmp, directory / CURRENT)  # atomic: readers see the old pointer or the new, never half of one
-    _fsync_dir(directory)
+    fsync_dir(directory)
     return key_id
 
 
@@ -291,7 +292,7 @@ def _create_once(path: Path, data: bytes) -> bool:
             os.link(tmp, path)
         except FileExistsError:
             return False
-        _fsync_dir(path.parent)  # a key must survive a crash once anything may have been sealed with it
+        fsync_dir(path.parent)  # a key must survive a crash once anything may have been sealed with it
         return True
     finally:
         tmp.unlink(missing_ok=True)
@@ -306,9 +307,3 @@ def _write_file(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
