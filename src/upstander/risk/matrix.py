@@ -138,7 +138,7 @@ def notes(home: Path | None = None) -> list[str]:
     path = Lake(home).home
     out = []
     with AlertStore(path).connect() as store:
-        has_intelligence, any_alerts = _has_intelligence(store), bool(_read_alerts(store))
+        has_intelligence, any_alerts = _has_table(store, "intelligence"), bool(_read_alerts(store))
     if has_intelligence:
         out.append("intelligence: read from the intelligence table in alerts.duckdb")
     else:
@@ -207,15 +207,16 @@ def _complaints(con: duckdb.DuckDBPyConnection, staff: list[str], horizon: datet
     return out
 
 
-def _has_intelligence(store: duckdb.DuckDBPyConnection) -> bool:
-    return bool(store.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'intelligence'"
-                            ).fetchone()[0])  # type: ignore[index]
+def _has_table(store: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the web application has published this table to the alert store yet."""
+    return bool(store.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+                              ).fetchone()[0])  # type: ignore[index]
 
 
 def _intelligence(store: duckdb.DuckDBPyConnection, staff: list[str]) -> dict[str, list[RiskPoint]]:
     """Intelligence records, if the intelligence layer has created its table; none is not the same as zero risk."""
     out: dict[str, list[RiskPoint]] = defaultdict(list)
-    if not _has_intelligence(store):
+    if not _has_table(store, "intelligence"):
         return out
     rows = store.execute("""SELECT staff_id, graded, category, recorded_at::TIMESTAMP FROM intelligence
                           WHERE staff_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY recorded_at""",
@@ -240,9 +241,7 @@ def _declarations(store: duckdb.DuckDBPyConnection, staff: list[str]) -> dict[st
     its `declarations` table; 1.5 points each (less than a graded intelligence record: a decline is a decision
     about the past, not evidence that the interest carried on)."""
     out: dict[str, list[RiskPoint]] = defaultdict(list)
-    has = store.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'declarations'"
-                        ).fetchone()[0]  # type: ignore[index]
-    if not has:
+    if not _has_table(store, "declarations"):
         return out
     rows = store.execute("""SELECT staff_id, reference, kind, decided_at FROM declarations
                             WHERE decision = 'declined' AND kind IN (SELECT unnest(?::VARCHAR[]))

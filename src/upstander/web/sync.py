@@ -75,14 +75,8 @@ def publish_intelligence(home: Path) -> int:
     rows += [(staff_id, "", "confidential report", received.replace(tzinfo=None))
              for staff_id, received in Report.objects.exclude(subject_staff_id="").order_by("received_at")
              .values_list("subject_staff_id", "received_at")]
-    with AlertStore(home).connect() as con:
-        con.execute("BEGIN")
-        con.execute("""CREATE OR REPLACE TABLE intelligence (staff_id VARCHAR, graded VARCHAR, category VARCHAR,
-                                                              recorded_at TIMESTAMP)""")
-        if rows:
-            con.executemany("INSERT INTO intelligence VALUES (?, ?, ?, ?)", rows)
-        con.execute("COMMIT")
-    return len(rows)
+    return _replace_table(home, "intelligence", "staff_id VARCHAR, graded VARCHAR, category VARCHAR, "
+                                                "recorded_at TIMESTAMP", rows)
 
 
 def publish_declarations(home: Path) -> int:
@@ -90,12 +84,18 @@ def publish_declarations(home: Path) -> int:
     ones (a declined interest that carries on is a red flag). Replaced whole, in one transaction."""
     rows = [(d.staff_id, d.reference, d.kind, d.decision, d.decided_at.replace(tzinfo=None))
             for d in Declaration.objects.exclude(decided_at=None).order_by("reference")]
+    return _replace_table(home, "declarations", "staff_id VARCHAR, reference VARCHAR, kind VARCHAR, "
+                                                "decision VARCHAR, decided_at TIMESTAMP", rows)
+
+
+def _replace_table(home: Path, table: str, columns: str, rows: list[tuple[object, ...]]) -> int:
+    """A table the web application publishes to the alert store for the risk matrix, replaced whole in one
+    transaction, so the matrix never reads half of it."""
     with AlertStore(home).connect() as con:
         con.execute("BEGIN")
-        con.execute("""CREATE OR REPLACE TABLE declarations (staff_id VARCHAR, reference VARCHAR, kind VARCHAR,
-                                                              decision VARCHAR, decided_at TIMESTAMP)""")
+        con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
         if rows:
-            con.executemany("INSERT INTO declarations VALUES (?, ?, ?, ?, ?)", rows)
+            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
         con.execute("COMMIT")
     return len(rows)
 
