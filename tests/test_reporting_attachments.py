@@ -17,7 +17,7 @@ from pypdf.annotations import Text
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from upstander.web.reporting import attachments
-from upstander.web.reporting.attachments import MAX_BYTES, MAX_FILES, AttachmentRejected, clean_attachment
+from upstander.web.reporting.attachments import MAX_BYTES, MAX_FILES, MAX_PIXELS, AttachmentRejected, clean_attachment
 
 
 def picture(size: tuple[int, int] = (64, 48), mode: str = "RGB") -> Image.Image:
@@ -338,12 +338,28 @@ def test_decompression_bombs_are_refused_before_decoding(monkeypatch: pytest.Mon
         raise AssertionError("pixels were decoded")
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
-    real_bomb = bomb_png(8000, 8000)  # 64 megapixels in a small file: more than MAX_PIXELS, under Pillow's guard
+    real_bomb = bomb_png(7000, 7000)  # 49 megapixels in a small file: more than MAX_PIXELS, under Pillow's guard
     assert len(real_bomb) < MAX_BYTES // 10
-    with pytest.raises(AttachmentRejected, match=r"“bomb.png” is too large a picture \(8000 × 8000 pixels\)"):
+    with pytest.raises(AttachmentRejected, match=r"“bomb.png” is too large a picture \(7000 × 7000 pixels\)"):
         clean_attachment("bomb.png", real_bomb)
+    with pytest.raises(AttachmentRejected, match=r"“just-over.png” .*at most 25 megapixels"):
+        clean_attachment("just-over.png", bomb_png(5001, 5000, rows=1))
     with pytest.raises(AttachmentRejected, match=re.escape("“huge.png” is too large a picture")):
         clean_attachment("huge.png", bomb_png(100_000, 100_000, rows=1))  # Pillow's own guard trips first
+
+
+def test_pillow_s_own_bomb_guard_is_at_our_limit_not_its_default_of_89_megapixels() -> None:
+    # The attack sent 7000 x 7000 PNGs: under Pillow's default guard, so every one was decoded.
+    assert Image.MAX_IMAGE_PIXELS == MAX_PIXELS <= 25_000_000
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(io.BytesIO(bomb_png(7100, 7100, rows=1)))  # over twice the limit: refused at open
+
+
+def test_an_ordinary_24_megapixel_phone_photo_is_still_accepted() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (5712, 4284), (90, 120, 160)).save(out, "JPEG", quality=90)  # a newer phone's default size
+    cleaned = clean_attachment("IMG_2041.jpg", out.getvalue())
+    assert cleaned.content_type == "image/jpeg" and Image.open(io.BytesIO(cleaned.data)).size == (5712, 4284)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ for its type; the cleaned file is named with the extension of what it really is.
 - Pictures are decoded and re-encoded from their pixels alone, turned upright first: nothing else survives,
   so no EXIF (camera, time, GPS location), XMP, ICC profile text, PNG text chunks or comments. Colours in
   another profile are converted to sRGB before the profile is dropped. Sizes beyond MAX_PIXELS are refused
-  before decoding (decompression bombs).
+  before decoding (decompression bombs), and at most ATTACHMENT_SLOTS requests clean attachments at once, so
+  the memory pictures take is bounded however many arrive together.
 - PDFs are rebuilt page by page into a new document, which leaves behind the document information (author,
   title, software), XMP metadata, JavaScript, embedded files, the open action, bookmarks and forms. From each
   page, annotations (comments carry their author's name; links and widgets can carry actions) and page
@@ -23,9 +24,11 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +38,15 @@ from pypdf.generic import DictionaryObject, StreamObject
 
 MAX_BYTES = 10 * 1024 * 1024  # per file
 MAX_FILES = 5  # per report
-MAX_PIXELS = 50_000_000  # a 50-megapixel photo (8160 x 6120); about 150 MB to decode
+# Ordinary phone photos are 12 MP (4032 x 3024) or 24 MP (5712 x 4284, newer phones' default), a DSLR's 24 MP
+# (6000 x 4000): all under 25 MP. A picture decodes to 3-4 bytes a pixel and is held twice while cleaned, so one
+# at the limit takes about 200 MB; 48-200 MP full-resolution modes must be sent as a smaller copy.
+MAX_PIXELS = 25_000_000
+# A cleaned file can be larger than the one sent (a re-encoded picture); past this it is refused, which also
+# bounds what a download of it holds in memory (the server's output buffer, runtime.py).
+MAX_CLEANED_BYTES = 2 * MAX_BYTES
+ATTACHMENT_SLOTS = 2  # requests cleaning attachments at once (one a core on the 2-core server it was sized for)
+ATTACHMENT_WAIT_SECONDS = 20.0  # how long a request waits for a slot before the reporter is asked to resend
 MAX_PDF_PAGES = 1_000
 NAME_CHARS = 60  # of a cleaned file name, before the extension
 
@@ -48,6 +59,14 @@ _ACCEPTED = "Please attach photos (JPEG or PNG), PDF documents or plain text fil
 _PAGE_KEYS_DROPPED = ("/Annots", "/AA", "/Metadata", "/PieceInfo", "/Thumb", "/B", "/LastModified")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MARKUP = re.compile(r"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|\?xml)\b", re.IGNORECASE)
+_slots = threading.BoundedSemaphore(ATTACHMENT_SLOTS)
+
+# Pillow's own decompression-bomb guard at our limit, not its default of 89 MP: it then refuses outright, at
+# open, anything over twice MAX_PIXELS, whoever opens it. Between one and two times it only warns, and the size
+# check right after open refuses it; the warning is silenced process-wide because warnings.catch_warnings, used
+# per call before, is not thread-safe under a threaded server.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,21 @@ class CleanedFile:
 
 class AttachmentRejected(ValueError):
     """A file that cannot be attached; the message says why, in plain words, naming the file."""
+
+
+class AttachmentsBusy(RuntimeError):
+    """Every slot for cleaning attachments stayed taken for ATTACHMENT_WAIT_SECONDS."""
+
+
+@contextmanager
+def attachment_slot(wait_seconds: float = ATTACHMENT_WAIT_SECONDS) -> Iterator[None]:
+    """Hold one of the ATTACHMENT_SLOTS while cleaning a request's files; AttachmentsBusy if none frees in time."""
+    if not _slots.acquire(timeout=wait_seconds):
+        raise AttachmentsBusy("all attachment slots are taken")
+    try:
+        yield
+    finally:
+        _slots.release()
 
 
 def clean_attachments(files: Sequence[tuple[str, bytes]]) -> list[CleanedFile]:
@@ -85,6 +119,11 @@ def clean_attachment(filename: str, data: bytes) -> CleanedFile:
         content_type, cleaned = PDF, _clean_pdf(data, shown)
     else:
         content_type, cleaned = TEXT, _check_text(data, shown)
+    if len(cleaned) > MAX_CLEANED_BYTES:
+        raise AttachmentRejected(
+            f"{shown} would be over {MAX_CLEANED_BYTES // 2**20} MB once hidden details are removed. "
+            "Please attach a smaller copy."
+        )
     return CleanedFile(safe_filename(filename, _EXTENSIONS[content_type]), content_type, cleaned)
 
 
@@ -100,20 +139,19 @@ def safe_filename(filename: str, extension: str) -> str:
 
 def _clean_image(data: bytes, fmt: str, shown: str) -> bytes:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[fmt]) as image:
-                width, height = image.size  # read from the header: nothing is decoded yet
-                if width * height > MAX_PIXELS:
-                    raise _too_many_pixels(shown, width, height)
-                image.load()
-                profile = image.info.get("icc_profile")
-                upright = ImageOps.exif_transpose(image)  # the way the camera was held, before EXIF goes
-                pixels = _to_srgb(upright, profile, fmt)
-                # A new image with only the pixels pasted in carries no info dict, so the encoder has no EXIF,
-                # XMP, ICC profile, text chunk, comment or DPI to write back.
-                fresh = Image.new(pixels.mode, pixels.size)
-                fresh.paste(pixels)
+        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+            width, height = image.size  # read from the header: nothing is decoded yet
+            if width * height > MAX_PIXELS:
+                raise _too_many_pixels(shown, width, height)
+            image.load()
+            profile = image.info.get("icc_profile")
+            ImageOps.exif_transpose(image, in_place=True)  # the way the camera was held, before EXIF goes
+            pixels = _to_srgb(image, profile, fmt)
+            # A new image with only the pixels pasted in carries no info dict, so the encoder has no EXIF,
+            # XMP, ICC profile, text chunk, comment or DPI to write back.
+            fresh = Image.new(pixels.mode, pixels.size)
+            fresh.paste(pixels)
+            del pixels  # at most two copies of the pixels at once: the decoded one and the fresh one
         out = io.BytesIO()
         if fmt == "JPEG":
             fresh.save(out, "JPEG", quality=95, optimize=True)
@@ -122,7 +160,7 @@ def _clean_image(data: bytes, fmt: str, shown: str) -> bytes:
         return out.getvalue()
     except AttachmentRejected:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise _too_many_pixels(shown, None, None) from None
     except Exception as exc:  # a parser of untrusted input fails in many ways; each means the file is refused
         raise AttachmentRejected(f"{shown} could not be opened as a picture; it may be damaged.") from exc
