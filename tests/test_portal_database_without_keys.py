@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 
 from portal import ACCOUNT, NAMED, PARTNER, database_text, receipt_code, submit
+from upstander.web import portal_guard
 from upstander.web.models import Report, ReportMessage
 from upstander.web.reporting import sealing
 from upstander.web.reporting.intake import find_by_code
-from upstander.web.views import portal
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ SECRETS = [ACCOUNT, "kept texting me late at night", "Jordan Example", "07700 90
 
 def test_a_copy_of_the_database_shows_no_identity_contact_or_text_and_cannot_be_read_without_the_keys(
         monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
-    portal._limits.clear()
+    portal_guard._limits.clear()
     client = Client()
     code = receipt_code(submit(client, "partner", **NAMED))
     report = Report.objects.get()

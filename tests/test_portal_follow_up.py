@@ -3,19 +3,23 @@ lost code cannot be recovered; quick exit ends the follow-up session."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from portal import receipt_code, submit
-from upstander.web.models import Report, ReportMessage
-from upstander.web.views import portal
+from upstander.web import portal_guard
+from upstander.web.models import PortalVisit, Report, ReportMessage
+from upstander.web.reporting.follow_up import FOLLOW_UP_SECONDS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_limits() -> None:
-    portal._limits.clear()
+    portal_guard._limits.clear()
 
 
 def _reported() -> tuple[Client, str]:
@@ -36,7 +40,8 @@ def test_the_code_opens_the_report_however_it_is_typed_and_messages_go_both_ways
     assert report.reference in page and "Received" in page and "We have your report" in page
     assert reporter.post("/report/follow-up/report/", {"body": "He messaged again last night."}).status_code == 302
     assert report.messages.filter(sender="reporter").get().body == "He messaged again last night."
-    assert reporter.session.get_expiry_age() <= portal.FOLLOW_UP_SECONDS
+    visit = PortalVisit.objects.get()  # the follow-up lapses 15 minutes after its last use
+    assert visit.expires_at <= timezone.now() + timedelta(seconds=FOLLOW_UP_SECONDS)
 
 
 def test_an_empty_reply_is_refused_and_nothing_is_stored() -> None:

@@ -10,16 +10,16 @@ from django.test import Client
 from PIL import Image
 
 from portal import ACCOUNT, NAMED, PARTNER, database_text, form_token, receipt_code, submit
+from upstander.web import portal_guard
 from upstander.web.models import Report, StaffMember
 from upstander.web.reporting import receipt
-from upstander.web.views import portal
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_limits() -> None:
-    portal._limits.clear()  # each test starts with no counts (the limiter lives in process memory)
+    portal_guard._limits.clear()  # each test starts with no counts (the limiter lives in process memory)
 
 
 @pytest.mark.parametrize("route", ["public", "partner", "staff"])
@@ -173,7 +173,7 @@ def test_no_address_or_device_detail_is_stored_with_a_report() -> None:
     text = database_text()
     for device_detail in ("203.0.113.77", "198.51.100.23", "UniquePhoneBrowser", "Model-XJ3"):
         assert device_detail not in text
-    assert "203.0.113.77" not in repr(portal._limiter("report").__dict__)
+    assert "203.0.113.77" not in repr(portal_guard.limiter("report").__dict__)
 
 
 def test_too_many_reports_from_one_address_are_paused_without_storing_the_address(monkeypatch) -> None:
@@ -184,7 +184,7 @@ def test_too_many_reports_from_one_address_are_paused_without_storing_the_addres
     assert third.status_code == 429 and "try again" in third.content.decode()
     assert Report.objects.count() == 2
     assert submit(Client(REMOTE_ADDR="203.0.113.10")).status_code == 200  # another client is not affected
-    assert "203.0.113.9" not in repr(portal._limiter("report").__dict__)
+    assert "203.0.113.9" not in repr(portal_guard.limiter("report").__dict__)
 
 
 def test_a_report_waiting_too_long_for_the_database_lock_is_tried_again_not_lost(monkeypatch) -> None:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "upstander.web",
 ]
 MIDDLEWARE = [
+    "upstander.web.portal_guard.PortalGuardMiddleware",  # first: it refuses portal floods before the body is read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

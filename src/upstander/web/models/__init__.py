@@ -7,8 +7,9 @@ from upstander.web.models.cases import Case, EngagementEntry
 from upstander.web.models.declarations import Declaration
 from upstander.web.models.directory import StaffMember
 from upstander.web.models.intelligence import DevelopmentAction, IntelligenceRecord, IntelligenceSubject
+from upstander.web.models.portal import PortalVisit
 from upstander.web.models.reports import IdentityReveal, Report, ReportAttachment, ReportMessage
 
 __all__ = ["AccessLog", "Alert", "Case", "Declaration", "DevelopmentAction", "Disposition", "EngagementEntry",
-           "IdentityReveal", "IntelligenceRecord", "IntelligenceSubject", "Report", "ReportAttachment",
-           "ReportMessage", "StaffMember", "User"]
+           "IdentityReveal", "IntelligenceRecord", "IntelligenceSubject", "PortalVisit", "Report",
+           "ReportAttachment", "ReportMessage", "StaffMember", "User"]

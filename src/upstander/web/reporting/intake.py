@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hmac
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.utils.crypto import salted_hmac
 
 from upstander.web.models import Report, ReportAttachment, StaffMember
 from upstander.web.reporting import receipt
@@ -44,13 +47,29 @@ class Stored:
     code: str | None  # the receipt code, to show once; None when this form had already been stored
 
 
+_TOKEN_SALT = "upstander.portal.submission"
+_NONCE_CHARS = 22  # 16 random bytes, base64url
+
+
+def _token_mac(nonce: str) -> str:
+    digest = salted_hmac(_TOKEN_SALT, nonce, algorithm="sha256").digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def new_submission_token() -> str:
-    """The hidden one-time token a form carries, so that sending it twice stores one report."""
-    return secrets.token_urlsafe(24)
+    """The hidden one-time token a form carries, so that sending it twice stores one report: a random nonce and
+    its MAC under the signing key, so that a token the server did not hand out is known at once (and no work is
+    done for the request carrying it)."""
+    nonce = secrets.token_urlsafe(16)
+    return nonce + _token_mac(nonce)
 
 
 def is_submission_token(text: str) -> bool:
-    return 20 <= len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
+    """Whether `text` is a token this server handed out (44 characters, fits Report.submission)."""
+    nonce, mac = text[:_NONCE_CHARS], text[_NONCE_CHARS:]
+    if len(nonce) != _NONCE_CHARS or not mac.isascii():
+        return False
+    return hmac.compare_digest(mac, _token_mac(nonce))
 
 
 def _reference() -> str:
