@@ -6,6 +6,7 @@ test, so a setting cannot be added without being documented.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,24 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise ValueError(f"expected a whole number of at least 1, got {text!r}")
     return value
+
+
+def _proxy_address(text: str) -> str:
+    """One IP address (a reverse proxy's), or empty for none."""
+    text = text.strip()
+    if text:
+        ipaddress.ip_address(text)  # ValueError names the text
+    return text
+
+
+_PROXY_HEADERS = ("x-forwarded-for", "forwarded")
+
+
+def _proxy_header(text: str) -> str:
+    header = text.strip().lower()
+    if header not in _PROXY_HEADERS:
+        raise ValueError(f"expected one of {', '.join(_PROXY_HEADERS)}, got {text!r}")
+    return header
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -65,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
             "minutes.", _positive_int),
     Setting("UPSTANDER_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather",
             "Where the reporting portal's quick-exit control goes: an ordinary, innocuous page."),
+    Setting("UPSTANDER_TRUSTED_PROXY", "",
+            "The address of a reverse proxy in front of `upstander serve` (for example 127.0.0.1), whose header "
+            "gives each client's address for rate limiting; empty (the default) to trust no proxy header and "
+            "count every client by the address it connects from.", _proxy_address),
+    Setting("UPSTANDER_TRUSTED_PROXY_HEADER", "x-forwarded-for",
+            "The header the trusted proxy sets with the client's address: x-forwarded-for or forwarded. Only "
+            "used with UPSTANDER_TRUSTED_PROXY; from any other address the header is removed.", _proxy_header),
     Setting("UPSTANDER_IDLE_TIMEOUT", "900",
             "Seconds of inactivity after which a web session ends and the user must sign in again.", _positive_int),
 )

@@ -17,13 +17,21 @@ def serve_command(
     """Serve the web application: alert triage over the alerts detect stored, with need-to-know access."""
     from upstander.web import runtime
 
+    console = Console(stderr=True)
+    try:  # a bad proxy setting stops the server before it starts, naming the setting
+        proxy = settings.get("UPSTANDER_TRUSTED_PROXY")
+        header = settings.get("UPSTANDER_TRUSTED_PROXY_HEADER")
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
     runtime.setup()
     runtime.migrate()
-    console = Console(stderr=True)
     if sync:
         from upstander.web.sync import sync_all
 
         result = sync_all(settings.home())
         console.print(f"{result.staff:,} staff; {result.alerts_seen:,} alerts ({result.alerts_new:,} new)")
+    if proxy:
+        console.print(f"Client addresses from {header} when the connection comes from {proxy}")
     console.print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     runtime.serve(port)

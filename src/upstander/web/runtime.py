@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from typing import Any
+
+_MB = 2**20
 
 
 def setup() -> None:
@@ -18,9 +21,38 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def waitress_options(port: int, threads: int = 8) -> dict[str, Any]:
+    """How `upstander serve` runs waitress (after setup()); tests serve with the same options.
+
+    Waitress holds a request body, and a response waiting to be sent, in memory only up to its overflow sizes
+    (512 KB and 1 MB by default) and beyond them in a temporary file, in clear: a report with its photos, or a
+    decrypted attachment on its way to the unit. So both buffers are sized above the largest body the portal
+    accepts and the largest cleaned attachment, and bigger bodies are refused on their Content-Length before a
+    byte of them is buffered. The cost is memory: a body in flight is held whole (see docs/web.md).
+    """
+    from django.conf import settings as django_settings
+
+    from upstander import settings
+    from upstander.web.reporting.attachments import MAX_CLEANED_BYTES
+
+    body_cap = int(django_settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+    options: dict[str, Any] = {
+        "host": "127.0.0.1", "port": port, "threads": threads, "ident": "upstander",
+        "max_request_body_size": body_cap + 1,  # waitress refuses a body of this size or more
+        "inbuf_overflow": body_cap + _MB,
+        "outbuf_overflow": MAX_CLEANED_BYTES + _MB,  # an attachment and its headers
+    }
+    if proxy := settings.get("UPSTANDER_TRUSTED_PROXY"):
+        # Only from the proxy's own address is the header believed; from anyone else it is removed, so a client
+        # cannot pick its own rate-limit bucket. REMOTE_ADDR becomes the address the proxy saw.
+        options.update(trusted_proxy=proxy, trusted_proxy_count=1, clear_untrusted_proxy_headers=True,
+                       trusted_proxy_headers={settings.get("UPSTANDER_TRUSTED_PROXY_HEADER")})
+    return options
+
+
 def serve(port: int, threads: int = 8) -> None:
     from waitress import serve as waitress_serve
 
     from upstander.web.wsgi import application
 
-    waitress_serve(application, host="127.0.0.1", port=port, threads=threads, ident="upstander")
+    waitress_serve(application, **waitress_options(port, threads))

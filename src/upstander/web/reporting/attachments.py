@@ -85,9 +85,10 @@ class AttachmentsBusy(RuntimeError):
 
 
 @contextmanager
-def attachment_slot(wait_seconds: float = ATTACHMENT_WAIT_SECONDS) -> Iterator[None]:
-    """Hold one of the ATTACHMENT_SLOTS while cleaning a request's files; AttachmentsBusy if none frees in time."""
-    if not _slots.acquire(timeout=wait_seconds):
+def attachment_slot() -> Iterator[None]:
+    """Hold one of the ATTACHMENT_SLOTS while cleaning a request's files; AttachmentsBusy if none frees within
+    ATTACHMENT_WAIT_SECONDS."""
+    if not _slots.acquire(timeout=ATTACHMENT_WAIT_SECONDS):
         raise AttachmentsBusy("all attachment slots are taken")
     try:
         yield
