@@ -151,7 +151,8 @@ def test_a_signed_in_member_of_staff_s_anonymous_report_is_in_no_row_with_their_
     code = receipt_code(submit(client, "staff"))
     assert client.post("/report/follow-up/", {"code": code}).status_code == 302
     assert client.get("/report/follow-up/report/").status_code == 200
-    assert client.post("/report/follow-up/report/", {"body": "It happened again on the night shift."}).status_code == 302
+    reply = client.post("/report/follow-up/report/", {"body": "It happened again on the night shift."})
+    assert reply.status_code == 302
     report = Report.objects.get()
     assert ReportMessage.objects.filter(report=report).exists() and PortalVisit.objects.filter(report=report).exists()
     assert client.session.get("_auth_user_id") == str(staff.pk)  # still signed in on the staff side
