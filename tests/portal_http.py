@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import urlencode
 
 from portal import REPORT, multipart_body
 
@@ -94,6 +95,15 @@ class Browser:
         body, kind = multipart_body(data, files or [("", b"")])
         status, answer = self.request("POST", f"/report/{route}/", body, kind)
         return status, answer.decode("utf-8", "replace")
+
+    def follow_up(self, code: str) -> int:
+        """Enter a receipt code as the browser does (the form, its CSRF token); the status of the answer."""
+        status, page = self.request("GET", "/report/follow-up/")
+        csrf = _CSRF.search(page.decode())
+        if status != 200 or not csrf:
+            return status
+        body = urlencode({"csrfmiddlewaretoken": csrf.group(1), "code": code}).encode()
+        return self.request("POST", "/report/follow-up/", body, "application/x-www-form-urlencoded")[0]
 
     def close(self) -> None:
         self.conn.close()

@@ -87,9 +87,11 @@ def test_a_body_over_the_cap_is_refused_by_the_server_on_its_length(temp_files: 
     assert answer.startswith("HTTP/1.1 413") and temp_files == []
 
 
+WRONG_CODE = "otter-river-lemon-cloud-stone-maple"  # a mistyped code: the attempt counts
+
+
 def _hits_until_paused(browser: Browser, tries: int) -> list[int]:
-    return [browser.request("POST", "/report/follow-up/", b"code=a-b-c-d-e-f",
-                            "application/x-www-form-urlencoded")[0] for _ in range(tries)]
+    return [browser.follow_up(WRONG_CODE) for _ in range(tries)]
 
 
 def test_behind_the_trusted_proxy_two_reporters_have_two_buckets(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,9 +110,8 @@ def test_without_the_setting_a_forged_forwarded_for_changes_nothing(monkeypatch:
     monkeypatch.setenv("UPSTANDER_REPORT_LIMIT", "2")
     monkeypatch.delenv("UPSTANDER_TRUSTED_PROXY", raising=False)
     with waitress_in_thread() as port:
-        statuses = [Browser(port, {"X-Forwarded-For": f"192.0.2.{i}"}).request(
-            "POST", "/report/follow-up/", b"code=a-b-c-d-e-f", "application/x-www-form-urlencoded")[0]
-            for i in range(1, 4)]  # a new forged address each time, straight to the server
+        # A new forged address each time, straight to the server.
+        statuses = [Browser(port, {"X-Forwarded-For": f"192.0.2.{i}"}).follow_up(WRONG_CODE) for i in range(1, 4)]
     assert statuses[-1] == 429
 
 
@@ -118,9 +119,7 @@ def test_with_the_setting_a_client_not_the_proxy_cannot_forge_its_address(monkey
     monkeypatch.setenv("UPSTANDER_REPORT_LIMIT", "2")
     monkeypatch.setenv("UPSTANDER_TRUSTED_PROXY", "192.0.2.1")  # a proxy elsewhere; this client is not it
     with waitress_in_thread() as port:
-        statuses = [Browser(port, {"X-Forwarded-For": f"192.0.2.{i}"}).request(
-            "POST", "/report/follow-up/", b"code=a-b-c-d-e-f", "application/x-www-form-urlencoded")[0]
-            for i in range(10, 13)]
+        statuses = [Browser(port, {"X-Forwarded-For": f"192.0.2.{i}"}).follow_up(WRONG_CODE) for i in range(10, 13)]
     assert statuses[-1] == 429
 
 
