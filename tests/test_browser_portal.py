@@ -19,15 +19,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from django.contrib.sessions.models import Session
 from PIL import Image
 
 from axe import assert_accessible, violations
 from browser import SCREENSHOTS, shot, sign_in
-from upstander.web.models import Report, ReportAttachment, ReportMessage, StaffMember, User
+from upstander.web import portal_guard
+from upstander.web.models import PortalVisit, Report, ReportAttachment, ReportMessage, StaffMember, User
 from upstander.web.reporting import receipt
 from upstander.web.reporting.sealing import unseal_bytes
-from upstander.web.views import portal as portal_views
 from webworld import PASSWORD, World
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,7 +98,7 @@ def portal_env(monkeypatch: pytest.MonkeyPatch, landing: Landing) -> Iterator[No
     """The quick exit goes to the local landing page; fresh rate limiters (their counts are in memory, shared by
     every test in this process); and, afterwards, nothing may have tried to leave the machine."""
     monkeypatch.setenv("UPSTANDER_QUICK_EXIT_URL", landing.url)
-    monkeypatch.setattr(portal_views, "_limits", {})
+    monkeypatch.setattr(portal_guard, "_limits", {})
     landing.requests.clear()
     BLOCKED.clear()
     yield
@@ -473,16 +472,16 @@ def test_esc_twice_leaves_and_ends_the_follow_up_session(live_server: Any, page:
     page.keyboard.press("Escape")  # two presses far apart are not the shortcut
     page.wait_for_timeout(1300)
     assert page.url == f"{base}/report/follow-up/report/"
-    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
-    assert Session.objects.filter(session_key=key).exists()
+    assert not any(c["name"] == "sessionid" for c in page.context.cookies())  # the portal keeps no session
+    assert PortalVisit.objects.exists()
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     page.wait_for_url(landing.url)
-    for _ in range(50):  # the page asked the server to end the session as it left; give that a moment
-        if not Session.objects.filter(session_key=key).exists():
+    for _ in range(50):  # the page asked the server to end the follow-up as it left; give that a moment
+        if not PortalVisit.objects.exists():
             break
         page.wait_for_timeout(100)
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not PortalVisit.objects.exists()
     page.goto(f"{base}/report/follow-up/report/")
     assert page.url == f"{base}/report/follow-up/"  # the follow-up session has gone
 
@@ -683,7 +682,7 @@ def test_every_reporting_page_has_no_axe_violations(
 
     # The page shown when too many attempts come from one connection.
     monkeypatch.setenv("UPSTANDER_REPORT_LIMIT", "1")
-    monkeypatch.setattr(portal_views, "_limits", {})
+    monkeypatch.setattr(portal_guard, "_limits", {})
     follow_up(page, base, receipt.new_code())
     follow_up(page, base, receipt.new_code())
     page.get_by_role("heading", name="Please wait a while and try again").wait_for()
