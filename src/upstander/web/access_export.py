@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from upstander.textsafe import export_cell
 from upstander.web.models import AccessLog
 
 COLUMNS = ("audit_id", "staff_id", "occurred_at", "system", "action", "object_type", "object_id", "search_terms")
@@ -42,6 +43,8 @@ def export_access_log(out: Path, after_id: int = 0) -> tuple[Path | None, int]:
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        # Every cell escaped and defused: entries logged before `record` cleaned its fields may hold control
+        # characters, and whoever opens the file in a spreadsheet must not run a formula someone typed.
+        writer.writerows({k: export_cell(v) for k, v in row.items()} for row in rows)
     tmp.replace(path)  # never a half-written file for the loader to find
     return path, len(rows)

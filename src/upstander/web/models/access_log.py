@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from upstander.textsafe import show_controls
+
 GENESIS = "0" * 64
 _CHAIN_LOCK = 720_413  # PostgreSQL advisory lock key serialising appends
 
@@ -54,7 +56,16 @@ class AccessLog(models.Model):
         return hashlib.sha256(self.payload().encode()).hexdigest()
 
 
-def record(user: Any, action: str, object_type: str, object_id: str, detail: str = "") -> AccessLog:
+def _field(name: str, value: object) -> str:
+    """`value` as it is stored: control characters written as escapes (a NUL typed into an address must not
+    stop the log from exporting and loading), cut to the column's length with a visible mark (PostgreSQL
+    would refuse a longer value, and the entry with it)."""
+    text = show_controls("" if value is None else str(value))
+    limit = AccessLog._meta.get_field(name).max_length
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def record(user: Any, action: str, object_type: str, object_id: object, detail: str = "") -> AccessLog:
     """Append one entry, chained to the last; appends are serialised so the chain never forks."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -62,9 +73,11 @@ def record(user: Any, action: str, object_type: str, object_id: str, detail: str
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
         last = AccessLog.objects.order_by("-id").values_list("hash", flat=True).first()
         entry = AccessLog(at=timezone.now(), user=user if getattr(user, "pk", None) else None,
-                          username=getattr(user, "username", "") or "anonymous",
-                          staff_id=getattr(user, "staff_id", "") or "", action=action, object_type=object_type,
-                          object_id=str(object_id), detail=detail, prev_hash=last or GENESIS)
+                          username=_field("username", getattr(user, "username", "") or "anonymous"),
+                          staff_id=_field("staff_id", getattr(user, "staff_id", "") or ""),
+                          action=_field("action", action), object_type=_field("object_type", object_type),
+                          object_id=_field("object_id", object_id), detail=_field("detail", detail),
+                          prev_hash=last or GENESIS)
         entry.hash = entry.compute_hash()
         entry.save()
     return entry
