@@ -17,6 +17,7 @@ def serve_command(
     """Serve the web application: alert triage over the alerts detect stored, with need-to-know access."""
     from upstander.web import runtime
 
+    runtime.require_keys()  # before anything else: never serve a portal that cannot seal what it is sent
     runtime.setup()
     runtime.migrate()
     console = Console(stderr=True)
