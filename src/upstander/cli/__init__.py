@@ -24,4 +24,8 @@ def register() -> typer.Typer:
 
 
 def main() -> None:
+    from upstander import settings
+    from upstander.private import make_private
+
+    make_private(settings.home())  # before any command makes a file: everything under the home is private
     register()()
