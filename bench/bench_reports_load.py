@@ -4,7 +4,7 @@
         [--dsn postgresql://USER:PASSWORD@127.0.0.1:5432/postgres] [--port P] [--duplicates 0.05] [--runs 1]
 
 Each run starts from nothing: a scratch UPSTANDER_HOME and, apart from it, a scratch UPSTANDER_KEY_DIR (the
-sealing keys and the receipt-code pepper are made by the server on first use, under the load), a random
+sealing keys and the receipt-code pepper made by `upstander keys init` before the server starts), a random
 UPSTANDER_SECRET_KEY, and UPSTANDER_REPORT_LIMIT raised to --report-limit (100,000): the portal allows 10
 reports per client address per hour, and every client here comes from 127.0.0.1. With --database postgres a
 fresh database (`upstander_bench_reports_<pid>_<run>`) is created through --dsn, which names the server and a
@@ -507,6 +507,7 @@ def run_once(opts: argparse.Namespace, run: int) -> dict[str, Any]:
     log = scratch / "server.log"
     proc = None
     try:
+        subprocess.run([*serve_command(port)[:1], "keys", "init"], env=env, check=True, capture_output=True)
         with log.open("wb") as log_fh:
             proc = subprocess.Popen(
                 serve_command(port),

@@ -47,7 +47,9 @@ def build(work: Path, opts: argparse.Namespace) -> dict[str, object]:
     os.environ["UPSTANDER_HOME"] = str(work)
     os.environ.setdefault("UPSTANDER_SECRET_KEY", "benchmark-only-key")
     from upstander.web import runtime
+    from upstander.web.reporting.sealing import init_keys
 
+    init_keys()  # a fresh scratch home: keys are made only on purpose, never on first use
     runtime.setup()
     runtime.migrate()
     from upstander.web.models import Alert, IntelligenceRecord, StaffMember, User

@@ -20,6 +20,11 @@ import django
 
 django.setup()  # before test modules import the web application's models
 
+from upstander.web.reporting.sealing import init_keys  # noqa: E402 (needs the settings above)
+
+if Path(os.environ["UPSTANDER_HOME"]).name.startswith("upstander-test-home-"):
+    init_keys()  # keys are never made on first use: the disposable home gets them as `upstander keys init` would
+
 
 def pytest_report_header() -> str:
     from django.db import connection
@@ -79,6 +84,7 @@ def world(detected_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     (home / "lake").symlink_to(detected_home / "lake", target_is_directory=True)
     shutil.copy(detected_home / "alerts.duckdb", home / "alerts.duckdb")
     monkeypatch.setenv("UPSTANDER_HOME", str(home))
+    init_keys()  # the access log is chained, and reports sealed, under keys of this home's own
     return build(home)
 
 

@@ -21,6 +21,7 @@ CODE = "maple-river-otter-cloud-lemon-stone"
 def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "keys"
     monkeypatch.setenv("UPSTANDER_KEY_DIR", str(path))
+    sealing.init_keys()
     return path
 
 
@@ -109,6 +110,7 @@ def test_one_changed_word_changes_the_hash() -> None:
 def test_another_pepper_gives_another_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stored = receipt.code_hash(CODE)
     monkeypatch.setenv("UPSTANDER_KEY_DIR", str(tmp_path / "other-keys"))
+    sealing.init_keys()
     assert receipt.code_hash(CODE) != stored
 
 

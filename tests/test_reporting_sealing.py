@@ -21,14 +21,17 @@ TEXT = "PC 4471 Example told me to delete the messages or he would tell my husba
 
 @pytest.fixture
 def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A key directory of the test's own, not yet created."""
+    """A key directory of the test's own, made as `upstander keys init` makes it."""
     path = tmp_path / "keys"
-    monkeypatch.setenv("UPSTANDER_KEY_DIR", str(path))
+    use_key_dir(monkeypatch, path)
     return path
 
 
-def use_key_dir(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+def use_key_dir(monkeypatch: pytest.MonkeyPatch, path: Path, *, init: bool = True) -> None:
+    """Point UPSTANDER_KEY_DIR at `path`, made with its keys unless init=False (a directory that is missing)."""
     monkeypatch.setenv("UPSTANDER_KEY_DIR", str(path))
+    if init:
+        sealing.init_keys()
 
 
 def test_round_trip_text_and_bytes(keys: Path) -> None:
@@ -163,7 +166,7 @@ def test_a_key_directory_with_the_same_key_id_but_another_key_fails(
     other = tmp_path / "b"
     other.mkdir()
     (other / f"seal-{key_id}.key").write_bytes(os.urandom(32))
-    use_key_dir(monkeypatch, other)
+    use_key_dir(monkeypatch, other, init=False)
     with pytest.raises(TokenInvalid):
         sealing.unseal(token, purpose="p")
 
@@ -212,9 +215,14 @@ def test_a_key_added_by_another_process_is_found_without_restarting(
     assert sealing.unseal(token, purpose="p") == TEXT
 
 
-def test_key_directory_is_0700_and_key_files_0600_even_with_a_loose_umask(keys: Path) -> None:
+def test_key_directory_is_0700_and_key_files_0600_even_with_a_loose_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = tmp_path / "loose"
+    use_key_dir(monkeypatch, keys, init=False)
     previous = os.umask(0)
     try:
+        sealing.init_keys()
         sealing.seal(TEXT, purpose="p")
         sealing.rotate()
         sealing.named_secret("receipt-pepper")
@@ -223,7 +231,7 @@ def test_key_directory_is_0700_and_key_files_0600_even_with_a_loose_umask(keys: 
     assert stat.S_IMODE(keys.stat().st_mode) == 0o700
     files = sorted(keys.iterdir())
     assert [p.name for p in files if p.name.endswith(".tmp")] == []
-    assert len(files) == 4  # two sealing keys, the current pointer, the pepper
+    assert len(files) == 5  # two sealing keys, the current pointer, the pepper, the access log's key
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     for path in keys.glob("*.key"):
@@ -232,23 +240,25 @@ def test_key_directory_is_0700_and_key_files_0600_even_with_a_loose_umask(keys: 
 
 def test_default_key_directory_is_under_the_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("UPSTANDER_KEY_DIR", raising=False)
+    sealing.init_keys()
     sealing.seal("x", purpose="p")
     assert sealing.key_dir() == home / "keys"
     assert stat.S_IMODE((home / "keys").stat().st_mode) == 0o700
 
 
-def seal_after(barrier: threading.Barrier, tokens: list[str]) -> None:
+def init_then_seal(barrier: threading.Barrier, tokens: list[str]) -> None:
     barrier.wait()
+    sealing.init_keys()
     tokens.append(sealing.seal(TEXT, purpose="p"))
 
 
-def test_threads_racing_to_make_the_first_key_agree_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_key_inits_racing_agree_on_one_first_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for attempt in range(5):
-        use_key_dir(monkeypatch, tmp_path / f"race-{attempt}")
-        sealing.key_dir()
+        use_key_dir(monkeypatch, tmp_path / f"race-{attempt}", init=False)
+        (tmp_path / f"race-{attempt}").mkdir(mode=0o700)
         barrier = threading.Barrier(8)
         tokens: list[str] = []
-        threads = [threading.Thread(target=seal_after, args=(barrier, tokens)) for _ in range(8)]
+        threads = [threading.Thread(target=init_then_seal, args=(barrier, tokens)) for _ in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -264,7 +274,7 @@ def test_named_secret_is_stable_and_separate(keys: Path) -> None:
     assert sealing.named_secret("receipt-pepper") == first and len(first) == 32
     sealing.reset_cache()
     assert sealing.named_secret("receipt-pepper") == first
-    assert sealing.named_secret("another") != first
+    assert sealing.named_secret("access-log-chain") != first
     for bad in ("", "current", "seal-abc", "../escape", "UPPER", "a/b"):
         with pytest.raises(ValueError):
             sealing.named_secret(bad)
@@ -314,7 +324,7 @@ def test_field_values_do_not_open_without_the_key_directory(tmp_path: Path, monk
     use_key_dir(monkeypatch, tmp_path / "production-keys")
     field = SealedTextField(purpose="report.identity")
     stored = [field.get_prep_value(text) for text in ("Jane Example", "07700 900123", TEXT)]
-    use_key_dir(monkeypatch, tmp_path / "a-copy-of-the-database-only")
+    use_key_dir(monkeypatch, tmp_path / "a-copy-of-the-database-only", init=False)
     for value in stored:
         with pytest.raises(KeyUnavailable):
             field.from_db_value(value, None, None)

@@ -76,7 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
             "use with mode 0600."),
     Setting("UPSTANDER_KEY_DIR", "",
             "Directory holding the keys that seal confidential reports, kept apart from the database (in production "
-            "another volume or a secret mount); empty for $UPSTANDER_HOME/keys, created on first use with mode 0700.",
+            "another volume or a secret mount); empty for $UPSTANDER_HOME/keys. Made only by `upstander keys init` "
+            "(mode 0700); when it is missing, Upstander refuses to start, seal or open rather than make new keys.",
             ),
     Setting("UPSTANDER_REPORT_LIMIT", "10",
             "Reports the portal accepts from one client address per hour (counted in memory under a hash that "

@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 COMMAND_MODULES = ("demo_cmd", "simulate_cmd", "load_cmd", "detect_cmd", "evaluate_cmd", "risk_cmd", "contract_cmd",
-                   "serve_cmd", "access_log_cmd")
+                   "serve_cmd", "access_log_cmd", "keys_cmd")
 
 
 def register() -> typer.Typer:
@@ -24,4 +24,8 @@ def register() -> typer.Typer:
 
 
 def main() -> None:
+    from upstander import settings
+    from upstander.private import make_private
+
+    make_private(settings.home())  # before any command makes a file: everything under the home is private
     register()()

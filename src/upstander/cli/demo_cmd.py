@@ -21,12 +21,14 @@ def demo(
     staff: int = typer.Option(300, "--staff", help="Members of staff in the demo force."),
     days: int = typer.Option(30, "--days", help="Days to simulate."),
     seed: int = typer.Option(1, "--seed", help="Random seed."),
-    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the web application at the end."),
+    serve: bool = typer.Option(True, "--serve/--no-serve",
+                               help="Serve the web application at the end (--no-serve prepares it and stops)."),
     port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1 for the web application."),
 ) -> None:
     """Run the main job on embedded defaults: simulate a force with every red flag, load it, run detection,
     and serve the web application with a demo login for each role."""
     home = settings.home()
+    _keys_for_demo(home)
     out = home / "deliveries" / f"demo-{staff}x{days}-seed{seed}"
     result = run_simulation(staff, days, seed, out, every_flag=True, corrupt=False)
     err_console.print(summary_table(result))
@@ -44,11 +46,24 @@ def demo(
         "`upstander contact-review STAFF_ID`.\n"
         "Run it again and nothing changes: loading and detection are idempotent."
     )
-    if serve:
-        _serve_with_demo_logins(home, port)
+    _web_with_demo_logins(home, port, serve)
 
 
-def _serve_with_demo_logins(home: Path, port: int) -> None:
+def _keys_for_demo(home: Path) -> None:
+    """A fresh demo home gets its keys made here, as `upstander keys init` would; a home whose web database
+    exists already must have them (a missing key directory is refused, never replaced)."""
+    from upstander.web import runtime
+    from upstander.web.reporting.sealing import configured_key_dir, init_keys
+
+    if settings.get("UPSTANDER_DATABASE_URL") or (home / "web.sqlite3").exists():
+        runtime.require_keys()
+        return
+    if made := init_keys():
+        err_console.print(f"[bold]Keys:[/] made {', '.join(made)} in {configured_key_dir()}", soft_wrap=True)
+
+
+def _web_with_demo_logins(home: Path, port: int, serve: bool) -> None:
+    """The web database migrated and synced with a demo login for each role; served unless --no-serve."""
     from upstander.web import runtime
 
     runtime.setup()
@@ -70,5 +85,8 @@ def _serve_with_demo_logins(home: Path, port: int) -> None:
     if ensure_demo_declarations(logins):
         err_console.print("Demo declarations are waiting for the vetting officer's decision (one is overdue).")
     err_console.print(f"The confidential reporting portal needs no login: http://127.0.0.1:{port}/report/")
+    if not serve:
+        err_console.print("Not serving (--no-serve): `upstander serve` starts the web application.")
+        return
     err_console.print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     runtime.serve(port)

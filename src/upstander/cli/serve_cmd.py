@@ -24,6 +24,7 @@ def serve_command(
     except ValueError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+    runtime.require_keys()  # never serve a portal that cannot seal what it is sent
     runtime.setup()
     runtime.migrate()
     if sync:

@@ -108,7 +108,7 @@ def lake_lock(root: Path, *, wait: bool = True, on_wait: Callable[[str], None] |
     If another process holds it: with wait, report once through on_wait and block; without, raise LakeBusy.
     """
     root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -5,6 +5,10 @@ where the force keeps its counter-corruption intelligence), `view` for views and
 says "refused" in `search_terms`), `update` for changes. Staff records are `staff`, intelligence records
 `intelligence`, everything else `other`. The export is a delivery folder `upstander load` takes like any other;
 entries already exported are skipped by their audit_id, and loading is idempotent anyway.
+
+Beside each CSV goes `<name>.checkpoint.json` (which the loader ignores, not being a feed file): the chain's
+head at the time of the export, its place, entry id, hash and time, so that a later log cut short of it shows
+against any copy of any export. Every cell is escaped and defused (`upstander.textsafe.export_cell`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from upstander.textsafe import export_cell
+from upstander.web.access_integrity import Head, write_checkpoint
 from upstander.web.models import AccessLog
 
 COLUMNS = ("audit_id", "staff_id", "occurred_at", "system", "action", "object_type", "object_id", "search_terms")
@@ -42,6 +48,12 @@ def export_access_log(out: Path, after_id: int = 0) -> tuple[Path | None, int]:
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        # Every cell escaped and defused: entries logged before `record` cleaned its fields may hold control
+        # characters, and whoever opens the file in a spreadsheet must not run a formula someone typed.
+        writer.writerows({k: export_cell(v) for k, v in row.items()} for row in rows)
     tmp.replace(path)  # never a half-written file for the loader to find
+    head = AccessLog.objects.order_by("-seq").first()
+    if head is not None:
+        write_checkpoint(path.with_suffix(".checkpoint.json"), Head.of(head), exported_rows=len(rows),
+                         exported_file=path.name)
     return path, len(rows)

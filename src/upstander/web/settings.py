@@ -2,7 +2,7 @@
 
 The database is SQLite at $UPSTANDER_HOME/web.sqlite3 unless UPSTANDER_DATABASE_URL names a PostgreSQL
 server. The secret key is read from UPSTANDER_SECRET_KEY or kept in $UPSTANDER_HOME/secret_key (mode 0600),
-created on first use.
+created on first use. Everything under the home is kept private to the account (`upstander.private`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from upstander import settings as upstander_settings
+from upstander.private import make_private
 
 HOME = upstander_settings.home()
 PACKAGE = Path(__file__).resolve().parent
+# However the web application is started (the CLI, a WSGI server, tests), the database, sessions and anything
+# else it writes under the home are private to its account, and what an older version left readable is not.
+make_private(HOME)
 
 
 def _secret_key() -> str:
@@ -23,7 +27,7 @@ def _secret_key() -> str:
         return key
     path = HOME / "secret_key"
     if not path.exists():
-        HOME.mkdir(parents=True, exist_ok=True)
+        HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(50))

@@ -13,6 +13,10 @@ The key directory (mode 0700) holds:
 Tokens name their key, so old keys keep opening old tokens after a rotation and nothing has to be re-encrypted
 at once. A key file that is lost takes its tokens with it: back the directory up, apart from the database.
 
+Keys are made only by `init_keys` (`upstander keys init`), never on first use: a key directory that is missing
+(an unmounted volume, a wrong UPSTANDER_KEY_DIR, a lost backup) is refused with words saying so, instead of being
+silently replaced by new keys that would orphan every receipt code and seal new reports on the wrong volume.
+
 Token formats: text "s1.<key id>.<base64url(nonce | ciphertext | tag)>"; bytes (attachments, no base64
 inflation) b"s1.<key id>." followed by nonce | ciphertext | tag.
 """
@@ -65,14 +69,65 @@ class TokenInvalid(SealError):
     """Not a token, or one that was altered, truncated or sealed for another purpose."""
 
 
-def key_dir() -> Path:
-    """The key directory, read from the settings at each call (tests and deployments may move it)."""
+class KeyDirectoryMissing(KeyUnavailable):
+    """The key directory is not there at all."""
+
+
+# Secrets that are not sealing keys, made by `init_keys` beside the first key: the receipt-code pepper
+# (receipt.PEPPER_NAME) and the access log's chain key (access_log.CHAIN_KEY_NAME).
+INITIAL_SECRETS = ("receipt-pepper", "access-log-chain")
+INIT_COMMAND = "upstander keys init"
+
+
+def configured_key_dir() -> Path:
+    """Where the key directory should be (UPSTANDER_KEY_DIR, else $UPSTANDER_HOME/keys), whether or not it is."""
     configured = settings.get("UPSTANDER_KEY_DIR")
-    path = Path(configured).expanduser() if configured else settings.home() / "keys"
+    return Path(configured).expanduser() if configured else settings.home() / "keys"
+
+
+def key_dir() -> Path:
+    """The key directory, read from the settings at each call (tests and deployments may move it); refused
+    with KeyDirectoryMissing when it does not exist, never created here."""
+    path = configured_key_dir()
+    if not path.is_dir():
+        raise KeyDirectoryMissing(
+            f"The key directory {path} does not exist, so confidential reports cannot be sealed or opened and "
+            "receipt codes cannot be checked. If the keys are kept elsewhere, set UPSTANDER_KEY_DIR to that "
+            f"directory; if they were lost, restore them from their backup. Only for a new installation, run "
+            f"`{INIT_COMMAND}` to make new keys."
+        )
+    return path
+
+
+def require_keys() -> Path:
+    """The key directory, checked to hold a current sealing key and every initial secret: what a server checks
+    before it starts. KeyUnavailable, in words saying what is missing and what to do, otherwise."""
+    directory = key_dir()
+    _current_id(directory)
+    for name in INITIAL_SECRETS:
+        named_secret(name)
+    return directory
+
+
+def init_keys() -> list[str]:
+    """Make the key directory (0700), a first sealing key and each initial secret, where missing; never replaces
+    one that exists. Returns what was made (file names, and the directory itself), empty if nothing was."""
+    path = configured_key_dir()
+    made: list[str] = []
     if not path.is_dir():
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(path, 0o700)  # mkdir's mode passes through the umask
-    return path
+        made.append(f"{path}/")
+    if not (path / CURRENT).exists():
+        key_id = _new_key(path)
+        if _create_once(path / CURRENT, key_id.encode()):
+            made += [f"seal-{key_id}.key", CURRENT]
+        else:  # another `keys init` at the same moment made the first key: keep its, drop ours (sealed nothing)
+            (path / f"seal-{key_id}.key").unlink(missing_ok=True)
+    for name in INITIAL_SECRETS:
+        if _create_once(path / f"{name}.key", secrets.token_bytes(KEY_BYTES)):
+            made.append(f"{name}.key")
+    return made
 
 
 def reset_cache() -> None:
@@ -93,12 +148,12 @@ def rotate() -> str:
 
 
 def current_key_id() -> str:
-    """The id new values are sealed with, making the first key if the directory has none."""
+    """The id new values are sealed with."""
     return _current_id(key_dir())
 
 
 def named_secret(name: str) -> bytes:
-    """32 random bytes kept in the key directory as <name>.key (0600), made on first use and never rotated;
+    """32 random bytes kept in the key directory as <name>.key (0600), made by `init_keys` and never rotated;
     for secrets that are not sealing keys, such as the receipt-code pepper."""
     if not _NAME.fullmatch(name) or name == CURRENT or name.startswith("seal-"):
         raise ValueError(f"not a usable secret name: {name!r}")
@@ -108,7 +163,11 @@ def named_secret(name: str) -> bytes:
         return cached
     path = directory / f"{name}.key"
     if not path.exists():
-        _create_once(path, secrets.token_bytes(KEY_BYTES))  # losing a race is fine: the winner's file is read
+        raise KeyUnavailable(
+            f"The secret {name}.key is missing from the key directory {directory}: restore it from the backup of "
+            f"the key directory. `{INIT_COMMAND}` would make a new one, which for the receipt-code pepper stops "
+            "every receipt code already given out from working."
+        )
     return _secrets.setdefault((directory, name), _read_key(path, name))
 
 
@@ -263,12 +322,10 @@ def _current_id(directory: Path) -> str:
     try:
         key_id = pointer.read_text().strip()
     except FileNotFoundError:
-        key_id = _new_key(directory)
-        if not _create_once(pointer, key_id.encode()):
-            # Another thread or process made the first key at the same moment: use its key, drop ours (it
-            # sealed nothing).
-            (directory / f"seal-{key_id}.key").unlink(missing_ok=True)
-            key_id = pointer.read_text().strip()
+        raise KeyUnavailable(
+            f"The key directory {directory} has no current sealing key ({CURRENT} is missing): restore the "
+            f"directory from its backup, or for a new installation run `{INIT_COMMAND}`."
+        ) from None
     if not _KEY_ID.fullmatch(key_id):
         raise SealError(f"{pointer} does not name a key")
     return key_id
