@@ -102,9 +102,17 @@ CSRF_COOKIE_SAMESITE = "Strict"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Lockout after repeated failed logins (per account).
-LOCKOUT_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
+# Sign-in guessing (upstander.web.sign_in_throttle): per account and client, a few free failures and then a delay
+# that doubles with each further one; per client, a cap on failures across all accounts; per account, a ceiling
+# across every client that locks it until the time runs out or the ACU lead clears it.
+SIGN_IN_FREE_TRIES = 3
+SIGN_IN_BASE_DELAY_SECONDS = 2.0
+SIGN_IN_MAX_DELAY_SECONDS = 15 * 60.0
+SIGN_IN_CLIENT_LIMIT = 30
+SIGN_IN_CLIENT_WINDOW_SECONDS = 15 * 60.0
+SIGN_IN_CEILING: int = upstander_settings.get("UPSTANDER_SIGN_IN_CEILING")
+SIGN_IN_CEILING_WINDOW_SECONDS = 3600
+SIGN_IN_CEILING_LOCK_SECONDS = 3600
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
