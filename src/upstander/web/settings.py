@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "upstander.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +101,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 X_FRAME_OPTIONS = "DENY"
+# Over HTTPS (UPSTANDER_SECURE_COOKIES=1): cookies never go over plain HTTP, and browsers remember to use HTTPS
+# for a year (HSTS, sent by SecurityMiddleware on HTTPS responses only). Off by default for plain-HTTP localhost,
+# where Secure cookies would never be sent back and nobody could sign in.
+SECURE_COOKIES: bool = upstander_settings.get("UPSTANDER_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SECURE_COOKIES else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Sign-in guessing (upstander.web.sign_in_throttle): per account and client, a few free failures and then a delay
