@@ -22,6 +22,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from PIL import Image
 
+import csp
 from axe import assert_accessible, violations
 from browser import SCREENSHOTS, shot, sign_in
 from upstander.web.models import Report, ReportAttachment, ReportMessage, StaffMember, User
@@ -78,6 +79,7 @@ def landing() -> Iterator[Landing]:
 
 
 BLOCKED: list[str] = []
+POLICY_BLOCKED: list[str] = []  # what the pages' Content-Security-Policy blocked: must stay empty
 
 
 def guard(context: Any) -> Any:
@@ -91,6 +93,7 @@ def guard(context: Any) -> Any:
             r.abort()
 
     context.route("**/*", route)
+    csp.watch(context, POLICY_BLOCKED)
     return context
 
 
@@ -102,8 +105,10 @@ def portal_env(monkeypatch: pytest.MonkeyPatch, landing: Landing) -> Iterator[No
     monkeypatch.setattr(portal_views, "_limits", {})
     landing.requests.clear()
     BLOCKED.clear()
+    POLICY_BLOCKED.clear()
     yield
     assert not BLOCKED, f"the browser tried to leave the machine: {BLOCKED}"
+    assert not POLICY_BLOCKED, f"the page's policy blocked something: {POLICY_BLOCKED}"
 
 
 @pytest.fixture
