@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
 
 _LAST_SEEN = "_upstander_last_seen"
 
@@ -35,7 +34,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response["Permissions-Policy"] = PERMISSIONS_POLICY
-        add_never_cache_headers(response)
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"  # replaces anything weaker a view may have said
         return response
 
 
