@@ -3,14 +3,25 @@ and decided, and the oversight dashboard."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+import csp
 from browser import shot, sign_in
 from upstander.web.models import Declaration, User
 from upstander.web.roles import Role
 from webworld import PASSWORD, World, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def nothing_blocked(page: object) -> Iterator[list[str]]:
+    """Every flow here runs under the strict Content-Security-Policy: nothing on the pages may be blocked by it."""
+    seen = csp.watch(page.context)  # type: ignore[attr-defined]
+    yield seen
+    assert not seen, f"the page's policy blocked something: {seen}"
 
 
 def test_changing_a_filter_swaps_the_results_without_leaving_the_page(world: World, live_server: object,
@@ -80,3 +91,16 @@ def test_the_oversight_dashboard(world: World, live_server: object, page: object
     page.get_by_role("heading", name="Your cases waiting on a decision").wait_for()
     assert case.reference in page.content()
     shot(page, "08-oversight")
+
+
+def test_the_policy_is_enforced_and_the_watch_sees_what_it_blocks(world: World, live_server: object, page: object,
+                                                                  nothing_blocked: list[str]) -> None:
+    """The check above is not vacuous: a script injected into a page (as an attacker would) is refused, and seen."""
+    sign_in(page, str(live_server), "analyst", PASSWORD)
+    page.get_by_role("heading", name="Alerts").wait_for()  # type: ignore[attr-defined]
+    page.evaluate("""() => { const s = document.createElement("script");
+        s.textContent = "window.__injected = true"; document.body.appendChild(s); }""")  # type: ignore[attr-defined]
+    page.wait_for_function("() => window.__cspViolations > 0")  # type: ignore[attr-defined]
+    assert page.evaluate("window.__injected === undefined")  # type: ignore[attr-defined]
+    assert any("script-src" in s for s in nothing_blocked), nothing_blocked
+    nothing_blocked.clear()

@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 import pytest
 from PIL import Image
 
+import csp
 from axe import assert_accessible, violations
 from browser import SCREENSHOTS, shot, sign_in
 from upstander.web import portal_guard
@@ -77,6 +78,7 @@ def landing() -> Iterator[Landing]:
 
 
 BLOCKED: list[str] = []
+POLICY_BLOCKED: list[str] = []  # what the pages' Content-Security-Policy blocked: must stay empty
 
 
 def guard(context: Any) -> Any:
@@ -90,6 +92,7 @@ def guard(context: Any) -> Any:
             r.abort()
 
     context.route("**/*", route)
+    csp.watch(context, POLICY_BLOCKED)
     return context
 
 
@@ -101,8 +104,10 @@ def portal_env(monkeypatch: pytest.MonkeyPatch, landing: Landing) -> Iterator[No
     monkeypatch.setattr(portal_guard, "_limits", {})
     landing.requests.clear()
     BLOCKED.clear()
+    POLICY_BLOCKED.clear()
     yield
     assert not BLOCKED, f"the browser tried to leave the machine: {BLOCKED}"
+    assert not POLICY_BLOCKED, f"the page's policy blocked something: {POLICY_BLOCKED}"
 
 
 @pytest.fixture

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+import csp
 from browser import shot, sign_in
 from upstander.web.models import Case
 from webworld import PASSWORD, World
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def nothing_blocked(page: object) -> Iterator[list[str]]:
+    """Every flow here runs under the strict Content-Security-Policy: nothing on the pages may be blocked by it."""
+    seen = csp.watch(page.context)  # type: ignore[attr-defined]
+    yield seen
+    assert not seen, f"the page's policy blocked something: {seen}"
 
 
 def test_triage_from_the_queue_to_a_case(world: World, live_server: object, page: object) -> None:

@@ -52,7 +52,7 @@ def test_the_red_flag_filter_keeps_only_alerts_from_detectors_for_that_flag(worl
     assert not (set(outside.values_list("pk", flat=True)) & _listed(html))
 
 
-def test_score_and_team_filters_and_bad_filter_values_are_ignored_not_errors(world: World) -> None:
+def test_score_and_team_filters_and_a_page_past_the_end(world: World) -> None:
     client = world.client(world.analyst)
     threshold = world.alert.score
     html = client.get(reverse("queue"), {"status": "all", "min_score": f"{threshold:.2f}"}).content.decode()
@@ -60,5 +60,5 @@ def test_score_and_team_filters_and_bad_filter_values_are_ignored_not_errors(wor
     team = world.alert.subject_team_id
     html = client.get(reverse("queue"), {"status": "all", "team": team}).content.decode()
     assert {a.subject_team_id for a in Alert.objects.filter(pk__in=_listed(html))} == {team}
-    for bad in ({"min_score": "1e9'; DROP TABLE"}, {"red_flag": "x"}, {"page": "9999"}, {"max_age_days": "-3"}):
-        assert client.get(reverse("queue"), bad).status_code == 200
+    assert client.get(reverse("queue"), {"page": "9999"}).status_code == 200  # the last page
+    # Bad values are refused with a message (tests/test_web_bad_parameters.py), not ignored.

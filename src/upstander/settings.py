@@ -54,6 +54,14 @@ def _proxy_header(text: str) -> str:
     return header
 
 
+def _flag(text: str) -> bool:
+    if text.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected 1 or 0, got {text!r}")
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTANDER_HOME", str(Path.home() / ".upstander"),
             "Directory holding all state: the lake, databases, keys and reports.", lambda s: Path(s).expanduser()),
@@ -94,6 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
             "used with UPSTANDER_TRUSTED_PROXY; from any other address the header is removed.", _proxy_header),
     Setting("UPSTANDER_IDLE_TIMEOUT", "900",
             "Seconds of inactivity after which a web session ends and the user must sign in again.", _positive_int),
+    Setting("UPSTANDER_SIGN_IN_CEILING", "100",
+            "Failed sign-ins against one account, from every client together, within an hour that lock it for an "
+            "hour (the ACU lead can clear it sooner); each client is slowed down long before on its own.",
+            _positive_int),
+    Setting("UPSTANDER_SECURE_COOKIES", "0",
+            "1 when the web application is served over HTTPS: session and CSRF cookies are then sent only over "
+            "HTTPS and browsers are told to use HTTPS only (HSTS, one year). 0 for plain-HTTP localhost.",
+            _flag),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

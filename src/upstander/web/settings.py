@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "upstander.web.portal_guard.PortalGuardMiddleware",  # first: it refuses portal floods before the body is read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "upstander.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,11 +106,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 X_FRAME_OPTIONS = "DENY"
+# Over HTTPS (UPSTANDER_SECURE_COOKIES=1): cookies never go over plain HTTP, and browsers remember to use HTTPS
+# for a year (HSTS, sent by SecurityMiddleware on HTTPS responses only). Off by default for plain-HTTP localhost,
+# where Secure cookies would never be sent back and nobody could sign in.
+SECURE_COOKIES: bool = upstander_settings.get("UPSTANDER_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SECURE_COOKIES else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Lockout after repeated failed logins (per account).
-LOCKOUT_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
+# Sign-in guessing (upstander.web.sign_in_throttle): per account and client, a few free failures and then a delay
+# that doubles with each further one; per client, a cap on failures across all accounts; per account, a ceiling
+# across every client that locks it until the time runs out or the ACU lead clears it.
+SIGN_IN_FREE_TRIES = 3
+SIGN_IN_BASE_DELAY_SECONDS = 2.0
+SIGN_IN_MAX_DELAY_SECONDS = 15 * 60.0
+SIGN_IN_CLIENT_LIMIT = 30
+SIGN_IN_CLIENT_WINDOW_SECONDS = 15 * 60.0
+SIGN_IN_CEILING: int = upstander_settings.get("UPSTANDER_SIGN_IN_CEILING")
+SIGN_IN_CEILING_WINDOW_SECONDS = 3600
+SIGN_IN_CEILING_LOCK_SECONDS = 3600
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False

@@ -1,12 +1,25 @@
 from django.urls import path
 
-from upstander.web.views import auth, cases, declarations, intelligence, oversight, person, portal, reports, triage
+from upstander.web.views import (
+    auth,
+    cases,
+    declarations,
+    intelligence,
+    oversight,
+    person,
+    portal,
+    reports,
+    sign_in_locks,
+    triage,
+)
 
 urlpatterns = [
     path("", triage.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("login/second-factor/", auth.second_factor, name="second_factor"),
     path("logout/", auth.logout_view, name="logout"),
+    path("sign-in-locks/", sign_in_locks.sign_in_locks, name="sign_in_locks"),
+    path("sign-in-locks/clear/", sign_in_locks.clear_sign_in_lock, name="clear_sign_in_lock"),
     path("alerts/", triage.queue, name="queue"),
     path("alerts/stats/", triage.detector_stats, name="detector_stats"),
     path("alerts/<int:alert_id>/", triage.alert_detail, name="alert"),

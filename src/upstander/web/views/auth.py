@@ -1,21 +1,66 @@
-"""Sign in with lockout after repeated failures, and sign out."""
+"""Sign in (password, then a second factor for PSD and ACU roles) slowed down against guessing, and sign out.
+
+Every failure looks the same from outside: an unknown name, a wrong password, a wrong code, a client being slowed
+down and an account at its ceiling all get FAILED with status 400, so the page never tells which names exist.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.web import totp
 from upstander.web.models import User
 from upstander.web.models.access_log import record
+from upstander.web.reporting.ratelimit import client_address
+from upstander.web.sign_in_throttle import SignInThrottle, now_at, throttle
 
-FAILED = "Those details did not match. After five failed attempts the account is locked for 15 minutes."
+FAILED = ("Sign-in did not succeed: the details did not match, or there have been too many tries. Check them and "
+          "try again in a few minutes.")
 PENDING_USER, PENDING_NEXT = "_upstander_pending_user", "_upstander_pending_next"
 SECOND_FACTOR_OK = "_upstander_second_factor"
+
+
+def _failed(gate: SignInThrottle, request: HttpRequest, username: str, account: User | None,
+            checked: bool = True) -> None:
+    """Count a failure for this client; a checked one against a real account also counts towards its ceiling."""
+    gate.failed(username, client_address(request))
+    if account is not None and checked and account.record_failed_login(now_at(gate)):
+        record(account, "refuse", "login", account.username, f"locked: {account.lock_reason}")
+
+
+def _may_try(gate: SignInThrottle, request: HttpRequest, username: str, account: User | None) -> bool:
+    return gate.wait(username, client_address(request)) <= 0 and not (
+        account is not None and account.is_locked(now_at(gate)))
+
+
+def _check_password(request: HttpRequest, username: str, password: str) -> User | None:
+    gate = throttle()
+    account = User.objects.filter(username=username).first()
+    if gate.wait(username, client_address(request)) > 0:
+        return None  # slowed down: the password is not even looked at
+    if account is not None and account.is_locked(now_at(gate)):
+        # Behave exactly as for a name that does not exist: take as long as a check and count towards slowing.
+        make_password(password)
+        _failed(gate, request, username, account, checked=False)
+        return None
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        _failed(gate, request, username, account)
+        return None
+    assert isinstance(user, User)
+    return user
+
+
+def _signed_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
+    throttle().succeeded(user.username, client_address(request))
+    user.record_login()
+    login(request, user)
+    return redirect(target or "home")
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,31 +69,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     username = ""
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
-        password = request.POST.get("password", "")
-        account = User.objects.filter(username=username).first()
-        if account is not None and account.is_locked():
-            local = timezone.localtime(account.locked_until)
-            error = f"This account is locked after repeated failed sign-ins. Try again after {local:%H:%M}."
-            record(account, "refuse", "login", account.username, "locked")
+        user = _check_password(request, username, request.POST.get("password", ""))
+        if user is None:
+            error = FAILED
         else:
-            user = authenticate(request, username=username, password=password)
-            if user is None:
-                if account is not None:
-                    account.record_failed_login()
-                error = FAILED
-            else:
-                assert isinstance(user, User)
-                target = request.GET.get("next", "")
-                # Only a path on this site: never an open redirect to somewhere that imitates it.
-                safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                       require_https=request.is_secure())
-                target = target if target and safe else ""
-                if user.needs_second_factor:
-                    request.session[PENDING_USER], request.session[PENDING_NEXT] = user.pk, target
-                    return redirect("second_factor")
-                user.record_login()
-                login(request, user)
-                return redirect(target or "home")
+            target = request.GET.get("next", "")
+            # Only a path on this site: never an open redirect to somewhere that imitates it.
+            safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure())
+            target = target if target and safe else ""
+            if user.needs_second_factor:
+                request.session[PENDING_USER], request.session[PENDING_NEXT] = user.pk, target
+                return redirect("second_factor")
+            return _signed_in(request, user, target)
     return render(request, "web/login.html", {"error": error, "username": username}, status=400 if error else 200)
 
 
@@ -69,23 +102,23 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         user.save(update_fields=["totp_secret", "totp_confirmed"])
     error = ""
     if request.method == "POST":
-        if user.is_locked():
-            request.session.pop(PENDING_USER, None)
-            return redirect("login")
-        step = totp.verify(user.totp_secret, request.POST.get("code", ""), user.totp_last_step)
+        gate = throttle()
+        step = None
+        if _may_try(gate, request, user.username, user):
+            step = totp.verify(user.totp_secret, request.POST.get("code", ""), user.totp_last_step)
+            if step is None:
+                _failed(gate, request, user.username, user)
+                record(user, "refuse", "login", user.username, "wrong second-factor code")
         if step is None:
-            user.record_failed_login()
-            record(user, "refuse", "login", user.username, "wrong second-factor code")
-            error = "That code did not match. Codes change every 30 seconds and each works once."
+            error = FAILED
         else:
             user.totp_last_step, user.totp_confirmed = step, True
             user.save(update_fields=["totp_last_step", "totp_confirmed"])
-            target = request.session.pop(PENDING_NEXT, "") or "home"
+            target = request.session.pop(PENDING_NEXT, "")
             request.session.pop(PENDING_USER, None)
-            user.record_login()
-            login(request, user)
+            response = _signed_in(request, user, target)
             request.session[SECOND_FACTOR_OK] = True
-            return redirect(target)
+            return response
     return render(request, "web/second_factor.html", {
         "enrol": not user.totp_confirmed, "secret": user.totp_secret if not user.totp_confirmed else "",
         "uri": totp.provisioning_uri(user.totp_secret, user.username) if not user.totp_confirmed else "",

@@ -20,6 +20,7 @@ from upstander.web.models.intelligence import link_subjects
 from upstander.web.need_to_know import conflicted_subjects
 from upstander.web.roles import TRIAGE_ROLES, Role
 from upstander.web.sync import publish_intelligence
+from upstander.web.views import params
 from upstander.web.views.common import current_user, refuse
 
 R = IntelligenceRecord
@@ -120,21 +121,28 @@ def intelligence_detail(request: HttpRequest, record_id: int) -> HttpResponse:
         "actions": rec.actions.select_related("by").order_by("done", "due", "at"), "today": date.today()})
 
 
+def _bad_request(message: str) -> HttpResponse:
+    # The page's own forms never send these; a hand-made or mangled request is told what was wrong.
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_POST
 def intelligence_action(request: HttpRequest, record_id: int) -> HttpResponse:
     rec = _get_record_for_user(request, record_id)
-    if done_id := request.POST.get("done"):
-        DevelopmentAction.objects.filter(record=rec, pk=done_id).update(done=True)
+    try:
+        done_id = params.whole_number(request.POST.get("done"), "Development action", 1, 2**63 - 1)
+        due_date = params.iso_date(request.POST.get("due"), "Due")
+    except params.BadParameter as bad:
+        return _bad_request(str(bad))
+    if done_id is not None:
+        if not DevelopmentAction.objects.filter(record=rec, pk=done_id).update(done=True):
+            return _bad_request(f"Development action: there is no action {done_id} on {rec.reference}.")
         record(current_user(request), "change", "intelligence", rec.reference, f"action {done_id} done")
         return redirect("intelligence", record_id=rec.pk)
-    action, due = request.POST.get("action", "").strip(), request.POST.get("due", "").strip()
-    try:
-        due_date = date.fromisoformat(due) if due else None
-    except ValueError:
-        due_date = None
-    if not action or (due and due_date is None):
-        raise Http404("Bad action")  # the form enforces both; a hand-made request gets nothing
+    action = request.POST.get("action", "").strip()
+    if not action:
+        return _bad_request("New action: say what is to be done.")
     DevelopmentAction.objects.create(record=rec, action=action, due=due_date, by=current_user(request))
     record(current_user(request), "change", "intelligence", rec.reference, "development action added")
     return redirect("intelligence", record_id=rec.pk)

@@ -22,11 +22,12 @@ from upstander.web.models import Alert, Disposition, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.roles import Role
+from upstander.web.views import params
 from upstander.web.views.cases import open_case_from_alert
 from upstander.web.views.common import current_user, refuse
 
 PAGE_SIZE = 50
-
+RED_FLAGS = 12  # the red flags of the national counter-corruption guidance, numbered 1 to 12
 
 
 def _visible_alerts(user: User) -> QuerySet[Alert]:
@@ -57,28 +58,42 @@ def queue(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not user.can_triage:
         refuse(user, "queue", "-")
-    alerts = _visible_alerts(user)
     f = request.GET
     status = f.get("status", "open")
+    try:
+        flag = params.whole_number(f.get("red_flag"), "Red flag", 1, RED_FLAGS)
+        min_score = params.number(f.get("min_score"), "Score at least", 0, 1_000_000)
+        age = params.whole_number(f.get("max_age_days"), "Raised within (days)", 0, 36_500)
+        page_number = params.whole_number(f.get("page"), "Page", 1, 1_000_000) or 1
+    except params.BadParameter as bad:
+        return _render_queue(request, Alert.objects.none(), status, error=str(bad))
+    alerts = _visible_alerts(user)
     if status == "open":
         alerts = alerts.exclude(status=Alert.Status.DISPOSED)
     elif status in Alert.Status.values:
         alerts = alerts.filter(status=status)
-    if (flag := f.get("red_flag", "")).isdigit():
+    if flag is not None:
         # JSON containment is not portable across SQLite and PostgreSQL; the detector ids per flag are.
-        alerts = alerts.filter(detector_id__in=[d.id for d in load_detectors() if int(flag) in d.red_flags])
+        alerts = alerts.filter(detector_id__in=[d.id for d in load_detectors() if flag in d.red_flags])
     if (category := f.get("category", "")) in CATEGORIES:
         alerts = alerts.filter(category=category)
     if team := f.get("team", "").strip():
         alerts = alerts.filter(subject_team_id=team)
-    if (min_score := f.get("min_score", "")).replace(".", "", 1).isdigit():
-        alerts = alerts.filter(score__gte=float(min_score))
-    if (age := f.get("max_age_days", "")).isdigit():
-        alerts = alerts.filter(alerted_at__gte=timezone.now() - timedelta(days=int(age)))
+    if min_score is not None:
+        alerts = alerts.filter(score__gte=min_score)
+    if age is not None:
+        alerts = alerts.filter(alerted_at__gte=timezone.now() - timedelta(days=age))
     if f.get("mine") == "1":
         alerts = alerts.filter(assigned_to=user)
+    return _render_queue(request, alerts, status, page_number)
+
+
+def _render_queue(request: HttpRequest, alerts: QuerySet[Alert], status: str, page_number: int = 1,
+                  error: str = "") -> HttpResponse:
+    f = request.GET
     order = "-alerted_at" if f.get("order") == "newest" else "-score"
-    page = Paginator(alerts.select_related("assigned_to").order_by(order, "id"), PAGE_SIZE).get_page(f.get("page"))
+    # Past the last page shows the last page: the queue shrinks as alerts are disposed of.
+    page = Paginator(alerts.select_related("assigned_to").order_by(order, "id"), PAGE_SIZE).get_page(page_number)
     names = dict(StaffMember.objects.filter(staff_id__in=[a.subject_staff_id for a in page])
                  .values_list("staff_id", "name"))
     for a in page:
@@ -86,9 +101,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     # htmx asks for the results alone when a filter changes; a plain request (no JavaScript) gets the whole page.
     template = "web/triage/_queue_results.html" if request.htmx else "web/triage/queue.html"
     response = render(request, template, {
-        "page": page, "filters": f, "categories": CATEGORIES, "red_flags": range(1, 13),
-        "status": status,
-    })
+        "page": page, "filters": f, "categories": CATEGORIES, "red_flags": range(1, RED_FLAGS + 1),
+        "status": status, "error": error,
+    }, status=400 if error else 200)
     patch_vary_headers(response, ["HX-Request"])  # the two forms of the page must never be cached as one
     return response
 
