@@ -143,8 +143,11 @@ class Field:
 
     @property
     def length_limit(self) -> int | None:
-        """The most characters the value may have, None for types whose form already bounds it."""
-        return self.max_length if self.max_length is not None else DEFAULT_LENGTH.get(self.type)
+        """The most characters the value may have, None where its form already bounds it (a number, a date, a
+        value from a fixed list)."""
+        if self.max_length is not None:
+            return self.max_length
+        return None if self.allowed and self.type == "string" else DEFAULT_LENGTH.get(self.type)
 
     @property
     def latest_days(self) -> int:
@@ -155,6 +158,10 @@ class Field:
 # are short; a list's delivered text holds several; free text sets its own.
 DEFAULT_LENGTH: dict[str, int] = {"string": 200, "phone": 40, "contact": 254, "list": 2000, "phones": 1000,
                                   "emails": 2000}
+def days_words(days: int) -> str:
+    return f"{days // 365} years" if days >= 730 else f"{days} days"
+
+
 EARLIEST_DATE = "1900-01-01"  # no date in a force's records is older
 FUTURE_DAYS = 3650  # expiries and planned ends: ten years at most
 PAST_ONLY = 2  # things that have happened (training, a review): not after the load, with the timestamps' margin

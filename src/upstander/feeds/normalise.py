@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import pyarrow as pa
 
-from upstander.feeds.contract import EARLIEST_DATE, Feed, Field
+from upstander.feeds.contract import EARLIEST_DATE, Feed, Field, days_words
 from upstander.lake.duck import quote_ident, quote_literal
 
 # What a delivered column holds, whatever the file format: CSV columns are always "text".
@@ -176,10 +176,9 @@ def field_sql(f: Field, src: str | None, kind: SourceKind, rules: Rules, require
             out.typed = f"CASE WHEN regexp_full_match({c}, '{DATE_RE}') THEN TRY_CAST({c} AS DATE) END"
         out.checks.append(f"CASE WHEN {bad} THEN '{name}: not a date in the form YYYY-MM-DD ' || {shown(c)} END")
         latest = (rules.today + timedelta(days=f.latest_days)).isoformat()
-        out.checks.append(
-            f"CASE WHEN {t} < DATE '{EARLIEST_DATE}' OR {t} > DATE '{latest}' THEN '{name}: implausible date ' || "
-            f"CAST({t} AS VARCHAR) || ' (before {EARLIEST_DATE} or after {latest}, {_days(f.latest_days)} after the "
-            "load)' END")
+        limits = f"before {EARLIEST_DATE} or after {latest}, {days_words(f.latest_days)} after the load"
+        out.checks.append(f"CASE WHEN {t} < DATE '{EARLIEST_DATE}' OR {t} > DATE '{latest}' THEN "
+                          f"'{name}: implausible date ' || CAST({t} AS VARCHAR) || ' ({limits})' END")
     elif f.type == "timestamp":
         out.typed = (f"CASE WHEN regexp_full_match({c}, '{TS_WITH_OFFSET}') THEN TRY_CAST({c} AS TIMESTAMPTZ) END"
                      if kind == "text" else f"CAST({c} AS TIMESTAMPTZ)")
@@ -224,10 +223,6 @@ def field_sql(f: Field, src: str | None, kind: SourceKind, rules: Rules, require
         out.checks.append(f"CASE WHEN {finite}{t} > {f.maximum!r} THEN '{name}: ' || CAST({t} AS VARCHAR) || "
                           f"' is above the maximum {f.maximum:g}' END")
     return out
-
-
-def _days(days: int) -> str:
-    return f"{days // 365} years" if days >= 730 else f"{days} days"
 
 
 def _list_rules(f: Field, out: FieldSQL, rules: Rules) -> None:
