@@ -123,3 +123,19 @@ def test_incremental_statistics_equal_a_full_run_over_the_same_data(tmp_path: Pa
     expected = _clean_stats(tmp_path)  # day one in full, then day two incrementally
     run_detection(tmp_path / "clean", full=True)
     assert _stats(tmp_path / "clean") == expected
+
+
+def test_totals_from_before_daily_statistics_are_kept_through_an_incremental_run(tmp_path: Path) -> None:
+    import duckdb
+
+    home = tmp_path / "old"
+    home.mkdir()
+    with duckdb.connect(str(home / "alerts.duckdb")) as con:  # a store written by the version before
+        con.execute("CREATE TABLE lookup_stats (staff_id VARCHAR PRIMARY KEY, lookups BIGINT, explained BIGINT)")
+        con.execute("INSERT INTO lookup_stats VALUES ('S0002', 40, 30)")
+    store = AlertStore(home)
+    stats = pa.table({"day": [date(2025, 3, 2)], "staff_id": ["S0002"], "lookups": [3], "explained": [1]})
+    store.finish_run(stats, date(2025, 3, 1), date(2025, 3, 2))
+    store.finish_run(stats, date(2025, 3, 1), date(2025, 3, 2))  # the same window again
+    assert _stats(home) == [("S0002", 43, 31)]
+    assert store.last_processed_day() == date(2025, 3, 2)
