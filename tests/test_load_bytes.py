@@ -175,3 +175,20 @@ def _assert_no_nul_stored(home: Path) -> None:
         (hits,) = con.execute(f"SELECT count(*) FROM {name} t WHERE contains(CAST(to_json(t) AS VARCHAR), "
                               "'\\u0000') OR contains(CAST(t AS VARCHAR), chr(0))").fetchone()
         assert hits == 0, name
+
+
+def test_the_careful_reader_stores_what_the_fast_path_stores(tmp_path: Path, home: Path) -> None:
+    # Quoted commas, escaped quotes and empty values, read once by pyarrow and once line by line (a NUL in the
+    # last row sends the file to the careful reader): the rows before it are stored alike.
+    delivery = Delivery.all_csv()
+    delivery.rows["communications"][1]["text"] = 'Got home, "safe", thanks'
+    fast = delivery.write(tmp_path / "fast")
+    careful = delivery.write(tmp_path / "careful")
+    path = careful / "communications.csv"
+    path.write_bytes(path.read_bytes().replace(b"Your crime reference", b"Your crime\x00reference"))
+    query = "SELECT * EXCLUDE (_load) FROM communications WHERE _row < 4 ORDER BY _row"
+    load_delivery(fast, home=tmp_path / "h1")
+    load_delivery(careful, home=tmp_path / "h2")
+    got = [Lake(tmp_path / h).connect().execute(query).fetchall() for h in ("h1", "h2")]
+    assert got[0] == got[1] and len(got[0]) == 3
+    assert [row for _, row, _, _ in _quarantine(tmp_path / "h2", "communications")] == [4]
