@@ -1,12 +1,15 @@
 """Benchmark `upstander load` against the floor: a plain DuckDB copy of the same input.
 
-    python bench/bench_load.py DIR [--runs 3] [--work DIR]
+    python bench/bench_load.py DIR [--runs 3] [--work DIR] [--csv]
 
 Each run loads DIR into a fresh UPSTANDER_HOME in a child process (as a user would run it), sampling the
 child's process tree for peak RSS. The baseline, measured in the same run and the same way, is DuckDB doing
 `COPY (SELECT * FROM read_parquet(...)) TO ... (FORMAT parquet, COMPRESSION zstd)` of every delivered Parquet
 file (and read_csv of every CSV file), with the same memory limit and threads: reading and writing the data
 once, with no validation. The ratio says what validation, quarantine and the lake layout cost on top.
+
+With --csv every Parquet file of DIR is first rewritten as CSV (lists joined with ';'), so the CSV reader is what
+is measured: the simulator writes Parquet.
 """
 
 from __future__ import annotations
@@ -47,6 +50,30 @@ print(rows)
 """
 
 
+def as_csv(src: Path, out: Path) -> Path:
+    """A copy of the delivery `src` with every Parquet feed file written as CSV text, the way a force would."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    for path in sorted(src.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        target = out / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix != ".parquet":
+            shutil.copyfile(path, target)
+            continue
+        table = pq.read_table(path)
+        for i, column in enumerate(table.schema):
+            if pa.types.is_list(column.type):
+                joined = pc.binary_join(table.column(i), ";")
+                table = table.set_column(i, column.name, joined)
+        pacsv.write_csv(table, target.with_suffix(".csv"))
+    return out
+
+
 def measure(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     """Wall seconds, peak RSS of the process tree (bytes) and standard output of one child process."""
     started = time.monotonic()
@@ -74,8 +101,11 @@ def main() -> None:
     parser.add_argument("delivery", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None, help="Scratch directory (default: a temporary one).")
+    parser.add_argument("--csv", action="store_true", help="Measure the CSV reader: load a CSV copy of DIR.")
     opts = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="upstander-bench-", dir=opts.work))
+    if opts.csv:
+        opts.delivery = as_csv(opts.delivery, work / "csv-delivery")
     memory = os.environ.get("UPSTANDER_MEMORY_LIMIT", "4GB")
     threads = os.environ.get("UPSTANDER_THREADS", str(os.cpu_count() or 1))
     loads, baselines = [], []

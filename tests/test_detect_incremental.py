@@ -1,12 +1,20 @@
-"""An incremental run builds each shared view only as far back as the detectors reading it look."""
+"""An incremental run builds each shared view only as far back as the detectors reading it look, and records
+its look-up statistics so that a re-run of the same window, after an interruption, never counts twice."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import pyarrow as pa
+import pytest
+
+from deliveries import DAY, NEXT_DAY, Delivery
 from detect_world import at, base_world, look, world_connection
+from upstander.detect.alerts import AlertStore
 from upstander.detect.catalogue import Detector, context_lookbacks, load_detectors
-from upstander.detect.engine import prepare
+from upstander.detect.engine import prepare, run_detection
+from upstander.feeds.loading import load_delivery
 
 
 def _detector(id_: str, lookback: int, sql: str) -> Detector:
@@ -50,3 +58,84 @@ def test_an_incremental_run_reads_look_ups_from_the_look_back_only() -> None:
     prepare(con, date(2025, 1, 1), date(2025, 6, 30), None)
     [(n_full,)] = con.execute("SELECT count(*) FROM lookups WHERE staff_id = 'S2'").fetchall()
     assert n_full == 3
+
+
+def _two_days_loaded(home: Path, tmp_path: Path) -> None:
+    """A lake holding day one, detected in full, then day two delivered: the next run is incremental."""
+    load_delivery(Delivery.all_csv(DAY).write(tmp_path / f"{home.name}-1"), home=home)
+    run_detection(home, full=True)
+    load_delivery(Delivery.all_csv(NEXT_DAY).write(tmp_path / f"{home.name}-2"), home=home)
+
+
+def _stats(home: Path) -> list[tuple[str, int, int]]:
+    with AlertStore(home).connect() as con:
+        return sorted(con.execute("SELECT staff_id, lookups, explained FROM lookup_stats").fetchall())
+
+
+def _clean_stats(tmp_path: Path) -> list[tuple[str, int, int]]:
+    clean = tmp_path / "clean"
+    _two_days_loaded(clean, tmp_path)
+    run_detection(clean)
+    return _stats(clean)
+
+
+def test_an_interrupted_incremental_run_does_not_count_look_ups_twice(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _clean_stats(tmp_path)
+    home = tmp_path / "interrupted"
+    _two_days_loaded(home, tmp_path)
+    last_detector = load_detectors()[-1].id
+    real_upsert = AlertStore.upsert
+
+    def upsert_then_die(self: AlertStore, det: Detector, findings: pa.Table) -> int:
+        if det.id == last_detector:  # after every other detector: the run is never recorded
+            raise KeyboardInterrupt
+        return real_upsert(self, det, findings)
+
+    monkeypatch.setattr(AlertStore, "upsert", upsert_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run_detection(home)
+    monkeypatch.setattr(AlertStore, "upsert", real_upsert)
+    run_detection(home)  # the same window again
+    assert _stats(home) == expected
+    assert sum(n for _, n, _ in expected) > 0
+
+
+def test_statistics_and_watermark_are_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _clean_stats(tmp_path)
+    home = tmp_path / "torn"
+    _two_days_loaded(home, tmp_path)
+    before = _stats(home)
+
+    def die(con: object, day: object) -> None:  # the statistics are written, the watermark is not
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AlertStore, "_set_watermark", staticmethod(die))
+    with pytest.raises(KeyboardInterrupt):
+        run_detection(home)
+    assert _stats(home) == before  # rolled back with the watermark
+    monkeypatch.undo()
+    run_detection(home)
+    assert _stats(home) == expected
+
+
+def test_incremental_statistics_equal_a_full_run_over_the_same_data(tmp_path: Path) -> None:
+    expected = _clean_stats(tmp_path)  # day one in full, then day two incrementally
+    run_detection(tmp_path / "clean", full=True)
+    assert _stats(tmp_path / "clean") == expected
+
+
+def test_totals_from_before_daily_statistics_are_kept_through_an_incremental_run(tmp_path: Path) -> None:
+    import duckdb
+
+    home = tmp_path / "old"
+    home.mkdir()
+    with duckdb.connect(str(home / "alerts.duckdb")) as con:  # a store written by the version before
+        con.execute("CREATE TABLE lookup_stats (staff_id VARCHAR PRIMARY KEY, lookups BIGINT, explained BIGINT)")
+        con.execute("INSERT INTO lookup_stats VALUES ('S0002', 40, 30)")
+    store = AlertStore(home)
+    stats = pa.table({"day": [date(2025, 3, 2)], "staff_id": ["S0002"], "lookups": [3], "explained": [1]})
+    store.finish_run(stats, date(2025, 3, 1), date(2025, 3, 2))
+    store.finish_run(stats, date(2025, 3, 1), date(2025, 3, 2))  # the same window again
+    assert _stats(home) == [("S0002", 43, 31)]
+    assert store.last_processed_day() == date(2025, 3, 2)

@@ -90,15 +90,6 @@ def test_a_parquet_column_of_the_wrong_type(tmp_path: Path, home: Path) -> None:
                     "column 'valid_from' has type bool, which cannot hold a date value")
 
 
-def test_a_csv_file_that_is_not_utf8(tmp_path: Path, home: Path) -> None:
-    d = Delivery.all_csv()
-    directory = d.write(tmp_path / "d")
-    text = csv_text("complaints", d.rows["complaints"])
-    latin1 = "CO9,2025-03-01T12:00:00Z,S0002,other,,caf\xe9\n".encode("latin-1")
-    (directory / "complaints.csv").write_bytes(text.encode() + latin1)
-    _expect_refused(tmp_path, home, directory, "complaints.csv", "not UTF-8 text: save the file as UTF-8")
-
-
 def test_an_empty_csv_file(tmp_path: Path, home: Path) -> None:
     directory = Delivery.all_csv().write(tmp_path / "d")
     (directory / "complaints.csv").write_text("")

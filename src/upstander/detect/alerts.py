@@ -38,7 +38,13 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 CREATE TABLE IF NOT EXISTS detection_state (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS lookup_stats (staff_id VARCHAR PRIMARY KEY, lookups BIGINT, explained BIGINT);
+CREATE TABLE IF NOT EXISTS lookup_stats_daily (
+    day DATE NOT NULL, staff_id VARCHAR NOT NULL, lookups BIGINT, explained BIGINT, PRIMARY KEY (day, staff_id)
+);
 """
+# Totals kept before statistics were kept per day: carried in one bucket older than any data, so an incremental
+# run after the upgrade replaces only its own days.
+LEGACY_DAY = "0001-01-01"
 
 
 _OPEN = threading.Lock()  # held only while a connection is opened or closed
@@ -50,6 +56,8 @@ class AlertStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as con:
             con.execute(SCHEMA)
+            con.execute(f"""INSERT INTO lookup_stats_daily SELECT DATE '{LEGACY_DAY}', staff_id, lookups, explained
+                            FROM lookup_stats WHERE NOT EXISTS (SELECT 1 FROM lookup_stats_daily)""")
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -99,18 +107,28 @@ class AlertStore:
             )
             return con.execute("SELECT count(*) FROM alerts").fetchall()[0][0] - before
 
-    def record_lookup_stats(self, stats: pa.Table, full: bool) -> None:
-        """Per member of staff, how many look-ups the data explains; a full run replaces, an incremental one adds
-        (its window re-reads the look-back, so the figures are approximate until the next full run)."""
+    def finish_run(self, stats: pa.Table, since: date | None, last_day: date) -> None:
+        """Record a run's look-up statistics (day, staff_id, lookups, explained for the days from `since`, or for
+        all days when None) and its watermark in one transaction. The days of the window replace what an earlier
+        or interrupted run wrote for them, so a re-run never counts a look-up twice; `lookup_stats` holds the
+        per-person totals over every day."""
         with self.connect() as con:
             con.register("stats", stats)
-            if full:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if since is None:
+                    con.execute("DELETE FROM lookup_stats_daily")
+                else:
+                    con.execute("DELETE FROM lookup_stats_daily WHERE day >= ?", [since])
+                con.execute("INSERT INTO lookup_stats_daily SELECT day, staff_id, lookups, explained FROM stats")
                 con.execute("DELETE FROM lookup_stats")
-                con.execute("INSERT INTO lookup_stats SELECT staff_id, lookups, explained FROM stats")
-            else:
-                con.execute("""INSERT INTO lookup_stats SELECT staff_id, lookups, explained FROM stats
-                               ON CONFLICT (staff_id) DO UPDATE SET lookups = lookup_stats.lookups + excluded.lookups,
-                               explained = lookup_stats.explained + excluded.explained""")
+                con.execute("""INSERT INTO lookup_stats SELECT staff_id, sum(lookups), sum(explained)
+                               FROM lookup_stats_daily GROUP BY staff_id""")
+                self._set_watermark(con, last_day)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     def count(self) -> int:
         with self.connect() as con:
@@ -124,4 +142,8 @@ class AlertStore:
 
     def mark_processed(self, day: date) -> None:
         with self.connect() as con:
-            con.execute("INSERT OR REPLACE INTO detection_state VALUES ('last_day', ?)", [day.isoformat()])
+            self._set_watermark(con, day)
+
+    @staticmethod
+    def _set_watermark(con: duckdb.DuckDBPyConnection, day: date) -> None:
+        con.execute("INSERT OR REPLACE INTO detection_state VALUES ('last_day', ?)", [day.isoformat()])

@@ -102,8 +102,11 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     summary.context_seconds = prepare(con, first, last, since, detectors)
     [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
     summary.explained_lookups = None if share is None else float(share)
-    store.record_lookup_stats(con.sql("SELECT staff_id, count(*) AS lookups, count(explanation) AS explained "
-                                      "FROM lookups GROUP BY staff_id").to_arrow_table(), full=since is None)
+    # Per day, and only the run's own days (the look-back before `since` was counted by earlier runs): written
+    # with the watermark at the end, so an interrupted run leaves no half-counted statistics.
+    window = "" if since is None else f"WHERE occurred_at >= '{since.isoformat()}'::TIMESTAMPTZ"
+    stats = con.sql(f"SELECT occurred_at::DATE AS day, staff_id, count(*) AS lookups, count(explanation) AS explained "
+                    f"FROM lookups {window} GROUP BY ALL").to_arrow_table()
     for det in detectors:
         t0 = time.perf_counter()
         table = run_one(con, det, since)
@@ -111,7 +114,7 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
         summary.runs.append(DetectorRun(det.id, table.num_rows, new, time.perf_counter() - t0))
         if on_detector:
             on_detector(det.id)
-    store.mark_processed(last)
+    store.finish_run(stats, since, last)
     summary.alerts_total = store.count()
     summary.seconds = time.perf_counter() - began
     return summary

@@ -137,6 +137,34 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     references: str | None = None  # "feed.field" the value must resolve to
+    max_length: int | None = None  # characters of a text, phone or list value; None: the type's default
+    multiline: bool = False  # free text that may hold line breaks (a quoted CSV value may then span lines)
+    future_days: int | None = None  # a date: at most this many days after the load (None: FUTURE_DAYS)
+
+    @property
+    def length_limit(self) -> int | None:
+        """The most characters the value may have, None where its form already bounds it (a number, a date, a
+        value from a fixed list)."""
+        if self.max_length is not None:
+            return self.max_length
+        return None if self.allowed and self.type == "string" else DEFAULT_LENGTH.get(self.type)
+
+    @property
+    def latest_days(self) -> int:
+        return self.future_days if self.future_days is not None else FUTURE_DAYS
+
+
+# Lengths generous for any real value and far below what would strain a load: identifiers, codes and names
+# are short; a list's delivered text holds several; free text sets its own.
+DEFAULT_LENGTH: dict[str, int] = {"string": 200, "phone": 40, "contact": 254, "list": 2000, "phones": 1000,
+                                  "emails": 2000}
+def days_words(days: int) -> str:
+    return f"{days // 365} years" if days >= 730 else f"{days} days"
+
+
+EARLIEST_DATE = "1900-01-01"  # no date in a force's records is older
+FUTURE_DAYS = 3650  # expiries and planned ends: ten years at most
+PAST_ONLY = 2  # things that have happened (training, a review): not after the load, with the timestamps' margin
 
 
 @dataclass(frozen=True)
@@ -209,12 +237,14 @@ STAFF = Feed(
         F("team_id", "string", "Team the person belongs to.", "T017", True, references="teams.team_id"),
         F("line_manager_id", "string", "Direct line manager.", "S000311", references="staff.staff_id"),
         F("station", "string", "Home station.", "Northgate"),
-        F("start_date", "date", "First day of service.", "2016-09-05", True),
+        F("start_date", "date", "First day of service.", "2016-09-05", True, future_days=366),
         F("leaving_date", "date", "Last day of service, empty while serving.", ""),
         F("vetting_level", "string", "Current vetting clearance.", "MV", True, allowed=VETTING_LEVELS),
         F("vetting_expiry", "date", "When the clearance must be renewed.", "2027-03-31"),
-        F("apsp_training_date", "date", "Last abuse-of-position-for-a-sexual-purpose training received.", "2025-11-02"),
-        F("integrity_review_date", "date", "Last annual integrity and vetting review signed off.", "2026-04-18"),
+        F("apsp_training_date", "date", "Last abuse-of-position-for-a-sexual-purpose training received.", "2025-11-02",
+          future_days=PAST_ONLY),
+        F("integrity_review_date", "date", "Last annual integrity and vetting review signed off.", "2026-04-18",
+          future_days=PAST_ONLY),
         F("home_uprn", "string", "Unique property reference of the home address.", "100121459931"),
         _lat("home_lat", "the home address"),
         _lon("home_lon", "the home address"),
@@ -368,7 +398,7 @@ AUDIT = Feed(
         F("action", "string", "What was done.", "view", True, allowed=AUDIT_ACTIONS),
         F("object_type", "string", "What kind of record.", "person", True, allowed=OBJECT_TYPES),
         F("object_id", "string", "Which record (a person_id, incident_id, custody_id, ...).", "P0093321"),
-        F("search_terms", "string", "What was typed into a search.", "HALE"),
+        F("search_terms", "string", "What was typed into a search.", "HALE", max_length=1000),
     ),
     partition_by="occurred_at",
     notes=("object_id is not required to resolve: audit covers records outside the exported feeds.",),
@@ -388,7 +418,8 @@ COMMUNICATIONS = Feed(
         F("channel", "string", "Kind of communication.", "sms", True, allowed=CHANNELS),
         F("counterpart", "contact", "The other party's number or address.", "+447700900456", True),
         F("duration_s", "int", "Call length in seconds.", "0", minimum=0, maximum=86400),
-        F("text", "string", "Message text where captured.", "Just checking you got home ok"),
+        F("text", "string", "Message text where captured; may run over several lines.",
+          "Just checking you got home ok", max_length=20_000, multiline=True),
     ),
     partition_by="occurred_at",
 )

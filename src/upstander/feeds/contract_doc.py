@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from upstander.feeds.contract import FEEDS, Feed, Field
+from upstander.feeds.contract import EARLIEST_DATE, FEEDS, Feed, Field, days_words
 
 _TYPE_WORDS = {
     "string": "text",
@@ -26,7 +26,17 @@ def _rule(f: Field) -> str:
         parts.append(f"between {f.minimum:g} and {f.maximum:g}")
     if f.references:
         parts.append(f"must name a known `{f.references}`")
+    if f.type == "date":
+        parts.append(f"from {EARLIEST_DATE} to {days_words(f.latest_days)} after the load")
+    if f.length_limit is not None:
+        parts.append(f"at most {f.length_limit:,} characters" + (" in all" if f.type in _LISTS else ""))
+    if f.multiline:
+        parts.append("may hold line breaks (quoted in CSV)")
     return "; ".join(parts)
+
+
+_LISTS = ("list", "phones", "emails")
+
 
 
 def _feed_section(feed: Feed) -> str:
@@ -76,10 +86,21 @@ Rules that apply to every feed:
   taken from UPSTANDER_COUNTRY_CODE); a number that cannot be is refused.
 - A key may appear once in a delivery; references must name a record already loaded or in the
   same delivery.
+- Timestamps lie between 1950 and two days after the load; dates between 1900-01-01 and the
+  field's limit after the load (things that have happened, such as training, not after it).
+- Text has a length limit per field (identifiers and names 200 characters, free text more). A NUL
+  character is never stored: a row holding one is quarantined.
+- In CSV a quoted value may run over several lines only in a field that may hold line breaks.
+  Any other quote left open at the end of its line is unclosed: that row is quarantined, naming the
+  line and column where the quote opened, and reading goes on from the next line. A row with bytes
+  that are not UTF-8 or a NUL is quarantined with its byte offset; the rest of the file loads.
+- Symbolic links in a delivery are never followed: deliver the files themselves.
 
 A row that breaks a rule is quarantined with its file, row number (1 = the first row after the
-header), field and reason, and the rest of the delivery still loads. A file that cannot be read as a
-whole (wrong columns, not the format it claims) is rejected with one message naming it.
+header; a value over several lines counts once), field and reason, and the rest of the delivery
+still loads: the header, the rows loaded or unchanged and the rows quarantined add up to the file.
+A file that cannot be read as a whole (wrong columns, not the format it claims, a link) is rejected
+with one message naming it.
 
 """
 

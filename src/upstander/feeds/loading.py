@@ -67,10 +67,12 @@ def load_delivery(directory: Path, *, home: Path | None = None, progress: Progre
     """
     started = time.monotonic()
     now = datetime.now(UTC)
-    rules = Rules(settings.get("UPSTANDER_COUNTRY_CODE"), settings.get("UPSTANDER_BBOX"), now + timedelta(days=2))
+    rules = Rules(settings.get("UPSTANDER_COUNTRY_CODE"), settings.get("UPSTANDER_BBOX"), now + timedelta(days=2),
+                  now.date())
     delivery = discover(directory)
     lake = Lake(home)
-    summary = LoadSummary(None, str(lake.root), ignored_files=delivery.ignored)
+    summary = LoadSummary(None, str(lake.root), ignored_files=delivery.ignored,
+                          rejected_files=[FileNote(rel, why) for rel, why in delivery.refused])
     with lake.lock(on_wait=on_wait):
         lake.recover()
         manifest = read_manifest(lake.root)

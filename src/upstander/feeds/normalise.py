@@ -11,11 +11,11 @@ The checks run set-based over whole files; nothing here loops over rows in Pytho
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pyarrow as pa
 
-from upstander.feeds.contract import Feed, Field
+from upstander.feeds.contract import EARLIEST_DATE, Feed, Field, days_words
 from upstander.lake.duck import quote_ident, quote_literal
 
 # What a delivered column holds, whatever the file format: CSV columns are always "text".
@@ -50,6 +50,7 @@ class Rules:
     country_code: str
     bbox: tuple[float, float, float, float]
     latest: datetime  # timestamps after this are implausible (two days after the load started)
+    today: date  # the load's day: date fields may be at most their contract's days after it
 
 
 @dataclass
@@ -117,8 +118,11 @@ def email_sql(x: str) -> str:
     return f"nullif(regexp_extract(lower({x}), '{EMAIL}'), '')"
 
 
-def field_sql(f: Field, src: str | None, kind: SourceKind, rules: Rules, required: bool) -> FieldSQL:
-    """The clean/typed/check SQL for one field read from `src` (a column expression, None when absent)."""
+def field_sql(f: Field, src: str | None, kind: SourceKind, rules: Rules, required: bool,
+              nul_free: bool = False) -> FieldSQL:
+    """The clean/typed/check SQL for one field read from `src` (a column expression, None when absent).
+
+    `nul_free`: the reader has already refused every row holding a NUL (CSV), so the check is not needed."""
     c, t, name = c_col(f.name), t_col(f.name), f.name
     is_list = f.type in ("list", "phones", "emails")
     if src is None:
@@ -142,7 +146,19 @@ def field_sql(f: Field, src: str | None, kind: SourceKind, rules: Rules, require
     if required:
         out.checks.append(f"CASE WHEN {absent} THEN '{name}: missing, but it is required' END")
     bad = f"NOT ({absent}) AND {t} IS NULL"
-
+    if src is not None and not nul_free and kind in ("text", "text_list"):
+        # A NUL is never stored: text tools downstream cut a value short at it.
+        has_nul = (f"len(list_filter({c}, lambda e: contains(e, chr(0)))) > 0" if is_list
+                   else f"contains({c}, chr(0))")
+        out.checks.append(f"CASE WHEN {has_nul} THEN '{name}: holds a NUL character (byte 0), "
+                          "which is never stored' END")
+    limit = f.length_limit
+    if limit is not None and src is not None and kind in ("text", "text_list"):
+        # A list is measured as its ';'-joined text; strlen (bytes) first, as it is cheap and never less than
+        # the length in characters.
+        text = f"array_to_string({c}, ';')" if is_list else c
+        out.checks.append(f"CASE WHEN strlen({text}) > {limit} AND length({text}) > {limit} THEN '{name}: ' || "
+                          f"format('{{:,}}', length({text})) || ' characters, more than the {limit:,} allowed' END")
     if f.type == "int":
         if kind == "text":
             out.typed = f"CASE WHEN regexp_full_match({c}, '{INT_RE}') THEN TRY_CAST({c} AS BIGINT) END"
@@ -159,6 +175,10 @@ def field_sql(f: Field, src: str | None, kind: SourceKind, rules: Rules, require
         if kind == "text":
             out.typed = f"CASE WHEN regexp_full_match({c}, '{DATE_RE}') THEN TRY_CAST({c} AS DATE) END"
         out.checks.append(f"CASE WHEN {bad} THEN '{name}: not a date in the form YYYY-MM-DD ' || {shown(c)} END")
+        latest = (rules.today + timedelta(days=f.latest_days)).isoformat()
+        limits = f"before {EARLIEST_DATE} or after {latest}, {days_words(f.latest_days)} after the load"
+        out.checks.append(f"CASE WHEN {t} < DATE '{EARLIEST_DATE}' OR {t} > DATE '{latest}' THEN "
+                          f"'{name}: implausible date ' || CAST({t} AS VARCHAR) || ' ({limits})' END")
     elif f.type == "timestamp":
         out.typed = (f"CASE WHEN regexp_full_match({c}, '{TS_WITH_OFFSET}') THEN TRY_CAST({c} AS TIMESTAMPTZ) END"
                      if kind == "text" else f"CAST({c} AS TIMESTAMPTZ)")

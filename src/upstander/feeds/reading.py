@@ -5,8 +5,12 @@ a quoted line break counts once); for Parquet it is the 1-based row in the file.
 
 CSV is streamed with pyarrow (DuckDB's CSV reader mishandles quoted newlines when it records rejects) in
 batches into a DuckDB table, so memory stays bounded. Lines with too few or too many values are kept aside
-as bad lines with their number. Parquet files are not copied: they become a view over read_parquet, files
-with the same schema sharing one view so DuckDB can read them in parallel.
+as bad lines with their number. pyarrow is the fast path and is trusted only when the file cannot fool it:
+a file holding a NUL (found while fingerprinting), one pyarrow refuses (bytes that are not UTF-8, a row
+longer than a block), or one whose rows do not add up to its physical lines (a value spanning lines, which
+is how one stray quote swallows the rest of a file) is read again by the careful reader (careful.py).
+Parquet files are not copied: they become a view over read_parquet, files with the same schema sharing one
+view so DuckDB can read them in parallel.
 
 A file that cannot be used at all is refused whole with one message naming the problem (FileRejected).
 """
@@ -14,7 +18,7 @@ A file that cannot be used at all is refused whole with one message naming the p
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,8 +28,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from upstander.feeds.careful import MAX_RECORD_BYTES, BadRow, Lines, Quotes, read_carefully, scan_quotes
 from upstander.feeds.contract import Feed
-from upstander.feeds.delivery import DeliveryFile
+from upstander.feeds.delivery import DeliveryFile, open_feed_file, with_sha256
 from upstander.feeds.normalise import SourceKind, arrow_kind, incompatibility
 from upstander.lake.duck import quote_ident, quote_literal
 
@@ -47,6 +52,7 @@ class Source:
     rows: int
     # For a Parquet view: each file with its column mapping, so a group can be split to find a damaged file.
     parquet: list[tuple[DeliveryFile, dict[str, str]]] = field(default_factory=list)
+    nul_free: bool = False  # the reader refused every row holding a NUL already (CSV)
 
 
 @dataclass
@@ -83,11 +89,23 @@ def match_columns(feed: Feed, names: list[str]) -> dict[str, str]:
     if missing:
         problems.append("missing required columns: " + ", ".join(missing))
     if unknown:
-        shown = ", ".join(repr(u) if u.strip() else "an unnamed column" for u in unknown)
+        shown = ", ".join(_column_name(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more"
+                                                                   if len(unknown) > 5 else "")
         problems.append(f"unknown columns: {shown} (the {feed.name} feed has: {', '.join(feed.field_names)})")
     if problems:
         raise FileRejected("; ".join(problems))
     return seen
+
+
+_NAME = re.compile(r"[\w .()/-]{1,40}")
+
+
+def _column_name(name: str) -> str:
+    """An unknown column as shown in a message: only what looks like a column name is echoed, so a file that is
+    not a feed (a key, a password list) never has its first line printed."""
+    if not name.strip():
+        return "an unnamed column"
+    return repr(name) if _NAME.fullmatch(name) else f"a column name that is not shown ({len(name)} characters)"
 
 
 def read_feed(con: duckdb.DuckDBPyConnection, feed: Feed, files: list[DeliveryFile], root_prefix: str, slot: int,
@@ -119,32 +137,66 @@ def read_feed(con: duckdb.DuckDBPyConnection, feed: Feed, files: list[DeliveryFi
     return result
 
 
-def _csv_header(file: DeliveryFile) -> list[str]:
-    with open(file.path, "rb") as fh:
-        head = fh.read(1 << 16)
-        if not head:
-            raise FileRejected("the file is empty: a CSV file needs at least a header row")
-        if b"\x00" in head:
-            raise FileRejected("not a CSV text file (it holds binary data)")
-        fh.seek(0)
-        text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
-        try:
-            return next(csv.reader(text))
-        except UnicodeDecodeError:
-            raise FileRejected("not UTF-8 text: save the file as UTF-8") from None
-        except (csv.Error, StopIteration) as exc:
-            raise FileRejected(f"the header row cannot be read as CSV ({exc})") from None
+def _csv_header(file: DeliveryFile) -> tuple[list[str], tuple[int, int]]:
+    """The header's column names and where it ends (physical line, byte offset). Its content is never shown:
+    the first line of a file that is not a feed may be anything."""
+    with open_feed_file(file.path) as fh:
+        line = Lines(fh, 0, 0).next()
+    if line is None:
+        raise FileRejected("the file is empty: a CSV file needs at least a header row")
+    if line.too_long:
+        raise FileRejected(f"the header row is more than {MAX_RECORD_BYTES:,} bytes long")
+    body = line.body.removeprefix(b"\xef\xbb\xbf")
+    if b"\x00" in body:
+        raise FileRejected("the header row holds a NUL byte: not a CSV text file")
+    if scan_quotes(body, Quotes(), 1).open:
+        raise FileRejected("the header row has a quote that does not close on its line")
+    try:
+        return next(csv.reader([body.decode("utf-8")], strict=True)), (1, line.size)
+    except UnicodeDecodeError:
+        raise FileRejected("the header row is not UTF-8 text: save the file as UTF-8") from None
+    except (csv.Error, StopIteration) as exc:
+        raise FileRejected(f"the header row cannot be read as CSV ({exc})") from None
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, feed: Feed, file: DeliveryFile,
               relation: str) -> tuple[Source, list[BadLine]]:
-    header = _csv_header(file)
+    header, end = _csv_header(file)
     mapping = match_columns(feed, header)
     fields = [mapping[h] for h in header]
     cols = ", ".join(f"{quote_ident(f)} VARCHAR" for f in fields)
     # A temporary table: no compression or checkpoint for data that lives only for this load (it spills
     # to the staging directory if it outgrows memory_limit).
     con.execute(f"CREATE TEMP TABLE {relation} ({cols}, _file VARCHAR, _row BIGINT)")
+    insert = (f"INSERT INTO {relation} SELECT {', '.join(quote_ident(f) for f in fields)}, "
+              f"{quote_literal(file.rel)}, _row FROM _batch")
+
+    def write(batch: pa.RecordBatch) -> None:
+        con.register("_batch", batch)
+        con.execute(insert)
+        con.unregister("_batch")
+
+    if file.lines < 0:
+        file = with_sha256(file)
+    fast = None if file.nul_at >= 0 else _read_fast(file, header, fields, write)
+    if fast is not None and fast[0] + len(fast[1]) + end[0] == file.lines:
+        valid, bad = fast
+    else:  # pyarrow could not be trusted with this file: start again, line by line
+        con.execute(f"DELETE FROM {relation}")
+        bad = []
+
+        def on_bad(row: int, b: BadRow) -> None:
+            bad.append(BadLine(file.rel, row, b.field, b.reason, b.text))
+
+        multiline = {f.name for f in feed.fields if f.multiline}
+        valid, _, _ = read_carefully(file, fields, multiline, end, write, on_bad)
+    columns = {f: (quote_ident(f), "text") for f in fields}
+    return Source(feed.name, relation, columns, [file], valid, nul_free=True), bad
+
+
+def _read_fast(file: DeliveryFile, header: list[str], fields: list[str],
+               write: Callable[[pa.RecordBatch], None]) -> tuple[int, list[BadLine]] | None:
+    """pyarrow's reading of the file: (good rows, bad lines), or None where pyarrow refuses it."""
     invalid: list[int] = []  # data row numbers of bad lines, increasing
     bad: list[BadLine] = []
 
@@ -158,8 +210,6 @@ def _read_csv(con: duckdb.DuckDBPyConnection, feed: Feed, file: DeliveryFile,
         return "skip"
 
     valid = 0
-    insert = (f"INSERT INTO {relation} SELECT {', '.join(quote_ident(f) for f in fields)}, "
-              f"{quote_literal(file.rel)}, _row FROM _batch")
     try:
         reader = pacsv.open_csv(
             file.path,
@@ -172,22 +222,13 @@ def _read_csv(con: duckdb.DuckDBPyConnection, feed: Feed, file: DeliveryFile,
             if batch.num_rows == 0:
                 continue
             if any(n < 0 for n in invalid):
-                raise FileRejected("bad lines could not be numbered")
+                return None  # bad lines pyarrow cannot number
             numbers = _valid_row_numbers(valid, batch.num_rows, invalid)
             valid += batch.num_rows
-            arrays = [*batch.columns, pa.array(numbers)]
-            table = pa.RecordBatch.from_arrays(arrays, names=[*fields, "_row"])
-            con.register("_batch", table)
-            con.execute(insert)
-            con.unregister("_batch")
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        con.execute(f"DROP TABLE {relation}")
-        message = str(exc).split("\n")[0]
-        if "UTF8" in message or "UTF-8" in message:
-            raise FileRejected("not UTF-8 text: save the file as UTF-8") from None
-        raise FileRejected(f"cannot be read as CSV: {message}") from None
-    columns = {f: (quote_ident(f), "text") for f in fields}
-    return Source(feed.name, relation, columns, [file], valid), bad
+            write(pa.RecordBatch.from_arrays([*batch.columns, pa.array(numbers)], names=[*fields, "_row"]))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    return valid, bad
 
 
 def plain(exc: Exception, file: DeliveryFile) -> str:

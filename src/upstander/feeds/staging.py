@@ -24,6 +24,7 @@ from upstander.lake.store import entity_file, event_file, quarantine_file
 QUARANTINE = "quarantine"
 PARQUET = "FORMAT parquet, COMPRESSION zstd"
 FLUSH_ROWS = 20_000
+RAW_CHARS = 10_000  # of one refused value, kept in the quarantine
 OPEN_PARTITIONS = 400  # more than a year of days, well under the usual limit of 1024 open files
 
 
@@ -91,7 +92,8 @@ def _quarantine_feed(con: duckdb.DuckDBPyConnection, feed: Feed, load_id: int, s
     for source in sources:
         if not files.intersection(f.rel for f in source.files):
             continue
-        raw = ", ".join(f"{quote_ident(name)} := s.{col}" for name, (col, _) in source.columns.items())
+        raw = ", ".join(f"{quote_ident(name)} := {_as_delivered(f's.{col}', kind)}"
+                        for name, (col, kind) in source.columns.items())
         # Join first, then render JSON: only refused rows pay for it.
         con.execute(f"INSERT INTO {QUARANTINE} {head}, q._file, q._row, q.field, q.reason, "
                     f"to_json(struct_pack({raw})), {stamp} FROM refused q "
@@ -110,6 +112,19 @@ def _quarantine_feed(con: duckdb.DuckDBPyConnection, feed: Feed, load_id: int, s
         con.execute(f"INSERT INTO {QUARANTINE} {head}, file, row, field, reason, raw, {stamp} FROM _bad_lines")
         con.unregister("_bad_lines")
     return int(count) + len(bad_lines)
+
+
+def _as_delivered(col: str, kind: str) -> str:
+    """A refused value for the quarantine: as delivered, but a NUL written as \\x00 (a NUL is never stored) and
+    cut at RAW_CHARS, so a 10 MB value does not travel on into the quarantine whole."""
+    def tidy(x: str) -> str:
+        return f"left(replace({x}, chr(0), '\\x00'), {RAW_CHARS})"
+
+    if kind == "text":
+        return tidy(col)
+    if kind == "text_list":
+        return f"list_transform({col}, lambda e: {tidy('e')})"
+    return col
 
 
 def stage_quarantine(con: duckdb.DuckDBPyConnection, load_id: int, out: Path) -> list[tuple[Path, str]]:

@@ -36,7 +36,8 @@ def row_check_sql(feed: Feed, source: Source, rules: Rules) -> str:
     for f in feed.fields:
         column = source.columns.get(f.name)
         src, kind = column if column else (None, "text")
-        parts[f.name] = field_sql(f, src, kind, rules, required=f.required or f.name in feed.key)
+        parts[f.name] = field_sql(f, src, kind, rules, required=f.required or f.name in feed.key,
+                                  nul_free=source.nul_free)
     checks = [(name, sql) for name, part in parts.items() for sql in part.checks] + feed_checks(feed, rules)
     clean = ", ".join(f"{p.clean} AS {c_col(n)}" for n, p in parts.items())
     typed = ", ".join(f"{p.typed} AS {t_col(n)}" for n, p in parts.items())
