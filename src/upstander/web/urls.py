@@ -1,6 +1,7 @@
 from django.urls import path
 
-from upstander.web.views import auth, cases, declarations, intelligence, oversight, person, portal, reports, triage
+from upstander.web.views import (auth, cases, declarations, intelligence, oversight, person, portal, report_reveals,
+                                 reports, triage)
 
 urlpatterns = [
     path("", triage.home, name="home"),
@@ -39,7 +40,12 @@ urlpatterns = [
     path("reports/<int:report_id>/", reports.report_detail, name="report"),
     path("reports/<int:report_id>/reply/", reports.report_reply, name="report_reply"),
     path("reports/<int:report_id>/update/", reports.report_update, name="report_update"),
-    path("reports/<int:report_id>/reveal/", reports.report_reveal, name="report_reveal"),
+    path("reports/<int:report_id>/triage/", reports.report_triage, name="report_triage"),
+    path("reports/<int:report_id>/assign/", reports.report_assign, name="report_assign"),
+    path("reports/<int:report_id>/reveal/", report_reveals.report_reveal, name="report_reveal"),
+    path("reports/<int:report_id>/reveal/<int:reveal_id>/show/", report_reveals.reveal_show, name="reveal_show"),
+    path("reports/reveals/", report_reveals.reveal_requests, name="reveal_requests"),
+    path("reports/reveals/<int:reveal_id>/decide/", report_reveals.reveal_decide, name="reveal_decide"),
     path("reports/<int:report_id>/attachments/<int:attachment_id>/", reports.report_attachment,
          name="report_attachment"),
 ]
