@@ -1,7 +1,17 @@
 from django.urls import path
 
-from upstander.web.views import (auth, cases, declarations, intelligence, oversight, person, portal, report_reveals,
-                                 reports, triage)
+from upstander.web.views import (
+    auth,
+    cases,
+    declarations,
+    intelligence,
+    oversight,
+    person,
+    portal,
+    report_reveals,
+    reports,
+    triage,
+)
 
 urlpatterns = [
     path("", triage.home, name="home"),

@@ -6,7 +6,8 @@ Over-inclusion is the safe direction: a wrong candidate only keeps a few more co
 lead assigns someone else), a missed one lets the subject's manager read it. So:
 
 - the name field matches on a surname alone, in any word order ("Smith, J", "PC J. Smith", "smith"), and every
-  hyphenated part of a surname; a forename there matches only together with a station the report names;
+  hyphenated part of a surname; on initials alone ("J. S.", "JS": everyone with those initials); a forename
+  there matches only together with a station the report names;
 - the other free text (the account, the description, role, station, vehicle) matches a surname written as a
   name (capitalised, after a rank or title such as "PC", or beside a forename or initial), and a number after
   a rank, title or "collar number";
@@ -20,6 +21,7 @@ characters do not matter, nor do extra spaces.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -31,9 +33,11 @@ from django.db import transaction
 from upstander.web.models import Report, ReportSubject, StaffMember
 
 # What the reporter may write before a name or a number: ranks, titles and the words that introduce a number.
-_TITLES = frozenset("""pc ps dc ds di dci dsupt sgt sergeant constable officer inspector insp chief ch ci supt
-    superintendent pcso sc special detective mr mrs ms miss mx dr collar number no badge shoulder warrant called
-    named name""".split())
+_TITLES = frozenset((
+    "pc", "ps", "dc", "ds", "di", "dci", "dsupt", "sgt", "sergeant", "constable", "officer", "inspector", "insp",
+    "chief", "ch", "ci", "supt", "superintendent", "pcso", "sc", "special", "detective", "mr", "mrs", "ms", "miss",
+    "mx", "dr", "collar", "number", "no", "badge", "shoulder", "warrant", "called", "named", "name",
+))
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
 _WORD = re.compile(r"[^\W_]+")
 _TITLED_NUMBER = re.compile(r"^([a-z]+)(\d+)$")
@@ -63,7 +67,7 @@ def _reading(text: str) -> list[str]:
     and between two ("John<ZWSP>Smith"); a blank word keeps the two readings apart."""
     joined = words(text)
     split = _WORD.findall(_APOSTROPHES.sub("", fold(text, " ")))
-    return joined if split == joined else joined + [""] + split
+    return joined if split == joined else [*joined, "", *split]
 
 
 def key(text: str) -> str:
@@ -88,6 +92,7 @@ class Directory:
     forenames: dict[str, set[str]] = field(default_factory=dict)
     collars: dict[str, set[str]] = field(default_factory=dict)
     stations: dict[str, set[str]] = field(default_factory=dict)
+    initials: dict[str, set[str]] = field(default_factory=dict)  # "rq" for Rowan Quill
 
     @classmethod
     def load(cls) -> Directory:
@@ -102,6 +107,8 @@ class Directory:
                 d.surnames.setdefault(k, set()).add(staff_id)
             if key(forename):
                 d.forenames.setdefault(key(forename), set()).add(staff_id)
+                if key(surname):
+                    d.initials.setdefault(key(forename)[0] + key(surname)[0], set()).add(staff_id)
             if _collar(collar):
                 d.collars.setdefault(_collar(collar), set()).add(staff_id)
             if key(station):
@@ -125,7 +132,7 @@ def vehicle_keys(fields: dict[str, str]) -> set[str]:
     for name in ("subject_vehicle", "what_happened", "subject_description"):
         ws = words(fields.get(name, ""))
         out.update(w.upper() for w in ws)
-        out.update((a + b).upper() for a, b in zip(ws, ws[1:], strict=False))
+        out.update((a + b).upper() for a, b in itertools.pairwise(ws))
     return {k for k in out if any(c.isdigit() for c in k) and any(c.isalpha() for c in k)}
 
 
@@ -140,11 +147,17 @@ def candidates(fields: dict[str, str], d: Directory, vehicles: dict[str, set[str
     named = _reading(fields.get("subject_name", ""))
     for _, _, k in _spans(named):
         add(d.surnames.get(k), "surname")
+    for a, b in itertools.pairwise(named):  # "R. Q."
+        if len(a) == 1 and len(b) == 1 and a.isalpha() and b.isalpha():
+            add(d.initials.get((a + b).casefold()), "initials")
+    for w in named:  # "RQ"
+        if len(w) == 2 and w.isalpha() and w.isupper():
+            add(d.initials.get(w.casefold()), "initials")
     for w in named + _reading(fields.get("subject_collar", "")):
         add(d.collars.get(_collar(w)) if any(c.isdigit() for c in w) else None, "collar number")
     text: list[str] = []
     for name in _FREE_FIELDS:
-        text += _reading(fields.get(name, "")) + [""]  # a blank word keeps fields from running into each other
+        text += [*_reading(fields.get(name, "")), ""]  # a blank word keeps fields from running into each other
     for i, j, k in _spans(text):
         if k not in d.surnames:
             continue
@@ -197,7 +210,7 @@ def _lake(home: Path) -> object:
 
     try:
         return lake_cursor(home)
-    except Exception:  # noqa: BLE001 - no lake yet (a portal before the first load): match on the directory alone
+    except Exception:
         return None
 
 
