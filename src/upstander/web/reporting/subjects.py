@@ -9,8 +9,8 @@ lead assigns someone else), a missed one lets the subject's manager read it. So:
   hyphenated part of a surname; on initials alone ("J. S.", "JS": everyone with those initials); a forename
   there matches only together with a station the report names;
 - the other free text (the account, the description, role, station, vehicle) matches a surname written as a
-  name (capitalised, after a rank or title such as "PC", or beside a forename or initial), and a number after
-  a rank, title or "collar number";
+  name (capitalised, after a rank or title such as "PC", or beside a forename or initial), and a number up to
+  three words after a rank, title or "collar number";
 - collar numbers match on their digits (leading zeros and "PC" ignored);
 - call signs and vehicles match the duties feed (`call_sign`, `vehicle_id`), any letters-and-digits token in
   the vehicle field or the account, spaces and hyphens ignored. A lake without duties gives no matches.
@@ -171,7 +171,7 @@ def candidates(fields: dict[str, str], d: Directory, vehicles: dict[str, set[str
         titled = _TITLED_NUMBER.match(low)
         if titled and titled.group(1) in _TITLES:  # "PC7342"
             add(d.collars.get(_collar(titled.group(2))), "collar number")
-        elif low.isdigit() and i and text[i - 1].casefold() in _TITLES:
+        elif low.isdigit() and any(t.casefold() in _TITLES for t in text[max(0, i - 3):i]):  # "number was 7342"
             add(d.collars.get(_collar(low)), "collar number")
     stations = {s for _, _, k in _spans(text) for s in d.stations.get(k, ())}
     for w in named:
