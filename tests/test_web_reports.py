@@ -176,3 +176,17 @@ def test_a_linked_report_counts_on_the_risk_matrix(world: World, report: Report)
     world.client(world.analyst).post(reverse("report_update", args=[report.pk]), {
         "status": "assessing", "subject_staff_id": report.subject_staff_id})
     assert [p.points for p in report_points()] == [2.0]
+
+
+def test_the_access_log_records_an_attachment_by_id_never_by_its_sealed_name(world: World, report: Report) -> None:
+    from upstander.web.models import ReportAttachment
+    from upstander.web.reporting.sealing import seal_bytes
+
+    name = "photo-of-his-car-outside-my-flat.jpg"
+    attachment = ReportAttachment.objects.create(report=report, filename=name, content_type="text/plain", size=4,
+                                                 sealed=seal_bytes(b"note", purpose="report_attachment.data"))
+    response = world.client(world.analyst).get(reverse("report_attachment", args=[report.pk, attachment.pk]))
+    assert response.status_code == 200
+    entries = list(AccessLog.objects.values_list("object_type", "object_id", "detail"))
+    assert ("report attachment", report.reference, f"attachment {attachment.pk}") in entries
+    assert not [e for e in entries if any("photo-of-his-car" in str(v) for v in e)]
