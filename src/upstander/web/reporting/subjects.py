@@ -40,6 +40,7 @@ _TITLES = frozenset((
 ))
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TITLED_NUMBER = re.compile(r"^([a-z]+)(\d+)$")
 _MAX_SURNAME_WORDS = 4  # "de la Cruz", "van der Berg": compared with the words run together
 _NAME_FIELDS = ("subject_name", "subject_collar")
@@ -52,6 +53,8 @@ VehicleLookup = Callable[[set[str]], dict[str, set[str]]]
 def fold(text: str, invisible: str = "") -> str:
     """Text as a person reads it: accents off, invisible characters replaced by `invisible`, odd spaces plain
     (not lower-cased)."""
+    if text.isascii():  # the usual case, and much quicker: nothing to decompose
+        return _ASCII_CONTROL.sub(invisible, text)
     decomposed = unicodedata.normalize("NFKD", text)  # NFKD also makes a non-breaking space a plain one
     return "".join(invisible if unicodedata.category(c) in ("Cf", "Cc") and not c.isspace() else c
                    for c in decomposed if unicodedata.category(c) != "Mn")
@@ -66,6 +69,8 @@ def _reading(text: str) -> list[str]:
     """The words of a text read both ways an invisible character could be meant: inside a word ("Sm<ZWSP>ith")
     and between two ("John<ZWSP>Smith"); a blank word keeps the two readings apart."""
     joined = words(text)
+    if text.isascii() and not _ASCII_CONTROL.search(text):
+        return joined  # nothing invisible: one reading
     split = _WORD.findall(_APOSTROPHES.sub("", fold(text, " ")))
     return joined if split == joined else [*joined, "", *split]
 
@@ -116,13 +121,18 @@ class Directory:
         return d
 
 
-def _spans(ws: list[str]) -> Iterable[tuple[int, int, str]]:
+def _spans(ws: list[str]) -> list[tuple[int, int, str]]:
     """(start, end, key) of every run of up to four words, never across a blank word."""
-    for i in range(len(ws)):
-        for j in range(i + 1, min(i + _MAX_SURNAME_WORDS, len(ws)) + 1):
-            if not ws[j - 1]:
+    low = [w.casefold() for w in ws]
+    out = []
+    for i in range(len(low)):
+        run = ""
+        for j in range(i, min(i + _MAX_SURNAME_WORDS, len(low))):
+            if not low[j]:
                 break
-            yield i, j, "".join(w.casefold() for w in ws[i:j])
+            run += low[j]
+            out.append((i, j + 1, run))
+    return out
 
 
 def vehicle_keys(fields: dict[str, str]) -> set[str]:
@@ -158,7 +168,8 @@ def candidates(fields: dict[str, str], d: Directory, vehicles: dict[str, set[str
     text: list[str] = []
     for name in _FREE_FIELDS:
         text += [*_reading(fields.get(name, "")), ""]  # a blank word keeps fields from running into each other
-    for i, j, k in _spans(text):
+    spans = _spans(text)
+    for i, j, k in spans:
         if k not in d.surnames:
             continue
         before = text[i - 1].casefold() if i else ""
@@ -173,7 +184,7 @@ def candidates(fields: dict[str, str], d: Directory, vehicles: dict[str, set[str
             add(d.collars.get(_collar(titled.group(2))), "collar number")
         elif low.isdigit() and any(t.casefold() in _TITLES for t in text[max(0, i - 3):i]):  # "number was 7342"
             add(d.collars.get(_collar(low)), "collar number")
-    stations = {s for _, _, k in _spans(text) for s in d.stations.get(k, ())}
+    stations = {s for _, _, k in spans if k in d.stations for s in d.stations[k]}
     for w in named:
         add(d.forenames.get(w.casefold(), set()) & stations, "forename and station")
     for k in vehicle_keys(fields):
