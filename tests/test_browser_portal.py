@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 import csp
@@ -591,6 +592,7 @@ def test_a_report_about_a_member_of_staff_is_kept_from_them_their_managers_and_h
     )
     by_name = Report.objects.exclude(pk=report.pk).get()
     assert by_name.subject_staff_id == ""
+    Report.objects.update(triaged_at=timezone.now(), triaged_by=world.lead)  # the lead opens both to analysts
 
     analyst = unit_page(open_page, base, "analyst")
     assert analyst.goto(f"{base}/reports/{report.pk}/").status == 200
@@ -651,6 +653,7 @@ def test_every_reporting_page_has_no_axe_violations(
     code = submit_report(page, base, "public")
     check(page, "confirmation with the receipt code")
     report = Report.objects.get()
+    Report.objects.update(triaged_at=timezone.now(), triaged_by=world.lead)
 
     page.goto(f"{base}/report/follow-up/")
     check(page, "follow-up form")
@@ -676,12 +679,22 @@ def test_every_reporting_page_has_no_axe_violations(
     check(unit, "the unit's report", portal=False)
     submit_report(page, base, "partner")  # a referral: its worker's details can be revealed, with a reason
     referral = Report.objects.get(route="partner")
+    Report.objects.filter(pk=referral.pk).update(triaged_at=timezone.now(), triaged_by=world.lead)
     unit.goto(f"{base}/reports/{referral.pk}/")
     check(unit, "the unit's report of a referral", portal=False)
     unit.get_by_label("Why you need to know who made the report").fill(
         "To arrange a safe call with the outreach worker about the survivor's safety plan."
     )
-    unit.get_by_role("button", name="Reveal identity").click()
+    unit.get_by_role("button", name="Ask to reveal identity").click()
+    unit.get_by_text("Waiting for a decision").wait_for()
+    custodian = unit_page(open_page, base, world.lead.username)  # the second person
+    custodian.goto(f"{base}/reports/reveals/")
+    check(custodian, "the requests to reveal a reporter", portal=False)
+    custodian.get_by_role("radio", name="approve", exact=False).check()
+    custodian.get_by_role("button", name="Record the decision").click()
+    custodian.get_by_text("No requests wait for you.").wait_for()
+    unit.goto(f"{base}/reports/{referral.pk}/")
+    unit.get_by_role("button", name="Show identity").click()
     unit.get_by_text("Outreach worker, Riverside DAS").wait_for()
     check(unit, "the unit's report with the referrer revealed", portal=False)
 

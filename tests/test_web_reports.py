@@ -1,5 +1,6 @@
-"""The unit's side of reports: triage sees them with their obligations; replies acknowledge and give feedback;
-identity is shown only through a recorded reveal; the person reported, their chain and housemates never see it."""
+"""The unit's side of reports: triage sees them (once the ACU lead has triaged them) with their obligations;
+replies acknowledge and give feedback; the person reported, their chain and housemates never see it.
+Need to know before linking: test_web_reports_need_to_know.py; the two-person reveal: test_web_reports_reveal.py."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def report(world: World) -> Report:
     assert submit(Client(), **(NAMED | {"subject_collar": "PC 7342"})).status_code == 200
     made = Report.objects.get()
     assert made.subject_staff_id == world.alert.subject_staff_id
+    assert world.client(world.lead).post(reverse("report_triage", args=[made.pk])).status_code == 302
+    made.refresh_from_db()
     return made
 
 
@@ -36,23 +39,23 @@ def test_the_analyst_sees_the_report_but_not_who_made_it(world: World, report: R
     assert report.reference in client.get(reverse("reports")).content.decode()
     html = client.get(reverse("report", args=[report.pk])).content.decode()
     assert "kept texting me late at night" in html and "PC 7342" in html
-    assert "Jordan Example" not in html and "07700 900123" not in html and "Reveal identity" in html
+    assert "Jordan Example" not in html and "07700 900123" not in html and "Ask to reveal identity" in html
     assert AccessLog.objects.filter(user=world.analyst, action="view", object_type="report",
                                     object_id=report.reference).exists()
 
 
-def test_a_reveal_needs_a_reason_and_is_recorded(world: World, report: Report) -> None:
+def test_a_reveal_request_needs_a_reason_and_shows_nothing_by_itself(world: World, report: Report) -> None:
     client = world.client(world.analyst)
     refused = client.post(reverse("report_reveal", args=[report.pk]), {"reason": "need it"})
     assert refused.status_code == 400 and "Jordan Example" not in refused.content.decode()
     assert not IdentityReveal.objects.exists()
     reason = "To arrange a safe visit to take a first account, as the reporter asked to be contacted."
-    shown = client.post(reverse("report_reveal", args=[report.pk]), {"reason": reason})
-    html = shown.content.decode()
-    assert shown.status_code == 200 and "Jordan Example" in html and "weekdays 10am to 2pm only" in html
+    asked = client.post(reverse("report_reveal", args=[report.pk]), {"reason": reason})
+    assert asked.status_code == 302
+    html = client.get(reverse("report", args=[report.pk])).content.decode()
+    assert "Jordan Example" not in html and "Waiting for a decision" in html
     assert IdentityReveal.objects.get().reason == reason
-    assert AccessLog.objects.filter(action="reveal", object_id=report.reference).exists()
-    assert "Jordan Example" not in client.get(reverse("report", args=[report.pk])).content.decode()  # once only
+    assert AccessLog.objects.filter(action="reveal request", object_id=report.reference).exists()
 
 
 def test_the_first_reply_acknowledges_and_feedback_is_recorded(world: World, report: Report) -> None:
@@ -135,7 +138,7 @@ def test_an_unlinked_report_naming_an_analyst_is_kept_from_them(world: World) ->
     client = world.client(world.analyst)
     assert client.get(reverse("report", args=[report.pk])).status_code == 404
     assert report.reference not in client.get(reverse("reports")).content.decode()
-    assert world.client(world.manager).get(reverse("report", args=[report.pk])).status_code == 200
+    assert world.client(world.lead).get(reverse("report", args=[report.pk])).status_code == 200
 
 
 def test_a_linked_report_shows_on_the_person_view(world: World, report: Report) -> None:
@@ -173,3 +176,17 @@ def test_a_linked_report_counts_on_the_risk_matrix(world: World, report: Report)
     world.client(world.analyst).post(reverse("report_update", args=[report.pk]), {
         "status": "assessing", "subject_staff_id": report.subject_staff_id})
     assert [p.points for p in report_points()] == [2.0]
+
+
+def test_the_access_log_records_an_attachment_by_id_never_by_its_sealed_name(world: World, report: Report) -> None:
+    from upstander.web.models import ReportAttachment
+    from upstander.web.reporting.sealing import seal_bytes
+
+    name = "photo-of-his-car-outside-my-flat.jpg"
+    attachment = ReportAttachment.objects.create(report=report, filename=name, content_type="text/plain", size=4,
+                                                 sealed=seal_bytes(b"note", purpose="report_attachment.data"))
+    response = world.client(world.analyst).get(reverse("report_attachment", args=[report.pk, attachment.pk]))
+    assert response.status_code == 200
+    entries = list(AccessLog.objects.values_list("object_type", "object_id", "detail"))
+    assert ("report attachment", report.reference, f"attachment {attachment.pk}") in entries
+    assert not [e for e in entries if any("photo-of-his-car" in str(v) for v in e)]

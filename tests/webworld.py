@@ -5,7 +5,9 @@
 - outsider: an ordinary member of staff;
 - subject: the member of staff the top alert is about, given the ACU analyst role to make the test hard;
 - manager: the subject's line manager, also an ACU analyst;
-- housemate: an ACU analyst who lives at the subject's address.
+- housemate: an ACU analyst who lives at the subject's address;
+- supervisor: the supervisor of the subject's team (someone other than their line manager), an ACU analyst;
+- lead: the ACU lead, linked to nobody.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from django.test import Client
 
-from upstander.web.models import Alert, StaffMember, User
+from upstander.web.models import Alert, StaffMember, Team, User
 from upstander.web.roles import Role
 from upstander.web.sync import sync_all
 
@@ -32,6 +34,8 @@ class World:
     subject: User
     manager: User
     housemate: User
+    supervisor: User
+    lead: User
 
     def client(self, user: User) -> Client:
         return signed_in(user)
@@ -63,9 +67,13 @@ def build(home: Path) -> World:
     subject_staff = StaffMember.objects.get(staff_id=alert.subject_staff_id)
     alerted = set(Alert.objects.values_list("subject_staff_id", flat=True))
     managers = set(StaffMember.objects.values_list("line_manager_id", flat=True))
+    managers |= set(Team.objects.values_list("supervisor_id", flat=True))
     free = (StaffMember.objects.exclude(staff_id__in=alerted | managers)
             .exclude(home_uprn=subject_staff.home_uprn).order_by("staff_id").values_list("staff_id", flat=True))
-    analyst_id, investigator_id, outsider_id, housemate_id = free[0], free[1], free[2], free[3]
+    analyst_id, investigator_id, outsider_id, housemate_id, supervisor_id, lead_id = free[:6]
+    # The subject's team is supervised by someone other than their line manager (a force where the two differ):
+    # the supervisor is in the subject's chain whether or not the line manager is recorded.
+    Team.objects.update_or_create(team_id=subject_staff.team_id, defaults={"supervisor_id": supervisor_id})
     # The housemate's staff record gives the subject's address (a partner in the same force).
     StaffMember.objects.filter(staff_id=housemate_id).update(home_uprn=subject_staff.home_uprn or "UPRN-SUBJECT")
     if not subject_staff.home_uprn:
@@ -79,4 +87,6 @@ def build(home: Path) -> World:
         subject=make_user("subject", Role.ACU_ANALYST, subject_staff.staff_id),
         manager=make_user("manager", Role.ACU_ANALYST, subject_staff.line_manager_id),
         housemate=make_user("housemate", Role.ACU_ANALYST, housemate_id),
+        supervisor=make_user("supervisor", Role.ACU_ANALYST, supervisor_id),
+        lead=make_user("acu_lead", Role.ACU_LEAD, lead_id),
     )

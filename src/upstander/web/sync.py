@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 from django.db import transaction
 
 from upstander.detect.alerts import AlertStore
 from upstander.lake import Lake
-from upstander.web.models import Alert, Declaration, IntelligenceSubject, Report, StaffMember
+from upstander.web.models import Alert, Declaration, IntelligenceSubject, Report, StaffMember, Team
+from upstander.web.reporting.subjects import refresh_report_subjects
 
 _BATCH = 2000
 _ALERT_UPDATES = ["detector_id", "red_flags", "category", "subject_staff_id", "subject_team_id", "person_ids",
@@ -33,18 +35,37 @@ def _utc(epoch: float | None) -> datetime | None:
 
 
 def sync_directory(home: Path) -> int:
+    """The staff and teams feeds into the web directory, then the staff each report could be about again (a
+    new starter, a changed surname or supervisor changes who must be kept from a report)."""
     con = Lake(home).connect()
     rows = con.execute("""SELECT staff_id, trim(coalesce(forename, '') || ' ' || coalesce(surname, '')), role,
                                  coalesce(rank, ''), coalesce(team_id, ''), coalesce(line_manager_id, ''),
-                                 coalesce(station, ''), coalesce(home_uprn, ''), coalesce(collar_number, '')
+                                 coalesce(station, ''), coalesce(home_uprn, ''), coalesce(collar_number, ''),
+                                 coalesce(forename, ''), coalesce(surname, '')
                           FROM staff""").fetchall()
     members = [StaffMember(staff_id=r[0], name=r[1] or r[0], role=r[2], rank=r[3], team_id=r[4],
-                           line_manager_id=r[5], station=r[6], home_uprn=r[7], collar_number=r[8]) for r in rows]
+                           line_manager_id=r[5], station=r[6], home_uprn=r[7], collar_number=r[8], forename=r[9],
+                           surname=r[10]) for r in rows]
+    teams = [Team(team_id=t, supervisor_id=s) for t, s in _team_supervisors(con)]
     with transaction.atomic():
         StaffMember.objects.bulk_create(members, batch_size=_BATCH, update_conflicts=True, unique_fields=["staff_id"],
                                         update_fields=["name", "role", "rank", "team_id", "line_manager_id",
-                                                       "station", "home_uprn", "collar_number"])
+                                                       "station", "home_uprn", "collar_number", "forename",
+                                                       "surname"])
+        if teams:  # a lake with no teams delivered keeps what the directory had
+            Team.objects.exclude(team_id__in=[t.team_id for t in teams]).delete()
+            Team.objects.bulk_create(teams, batch_size=_BATCH, update_conflicts=True, unique_fields=["team_id"],
+                                     update_fields=["supervisor_id"])
+    refresh_report_subjects(home)
     return len(members)
+
+
+def _team_supervisors(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    try:
+        return [(t, s) for t, s in con.execute(
+            "SELECT team_id, coalesce(supervisor_id, '') FROM teams").fetchall()]
+    except duckdb.CatalogException:  # a lake built before teams were part of the contract
+        return []
 
 
 def sync_alerts(home: Path) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0007_reports'),
+        ('web', '0008_report_need_to_know'),
     ]
 
     operations = [

@@ -1,11 +1,12 @@
-"""Confidential reports from the public, partner agencies and staff, their two-way messages, attachments and
-every reveal of a reporter's identity.
+"""Confidential reports from the public, partner agencies and staff, their two-way messages, attachments, the
+members of staff each could be about, and every request to reveal a reporter's identity with its decision.
 
 What could identify a reporter or tell their story is sealed (`SealedTextField`, keys kept apart from the
 database): their name and contact details, how and when it is safe to reach them, the partner worker's details,
 the account itself, and the description of the officer (a description can identify who saw what). Left in the
 clear are only what routing and obligations need: the route, the status, dates, whether the reporter chose
-anonymity, and the staff record the report is linked to (need to know filters on it). Nothing about the
+anonymity, the staff record the report is linked to and the staff it could be about (need to know filters on
+both: `ReportSubject`), and its triage. Nothing about the
 reporter's device or address is taken: the portal never reads them except to rate-limit, in memory, hashed.
 """
 
@@ -81,6 +82,10 @@ class Report(models.Model):
     assigned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="reports")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     feedback_at = models.DateTimeField(null=True, blank=True)
+    # Until the ACU lead triages a report only the lead and the people the lead assigns may open it.
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
 
     class Meta:
         ordering = ["-received_at"]
@@ -130,10 +135,37 @@ class ReportAttachment(models.Model):
     sealed = models.BinaryField()  # the cleaned file, sealed (`seal_bytes`, purpose report_attachment.data)
 
 
+class ReportSubject(models.Model):
+    """A member of staff a report could be about, matched from the description the reporter gave (name, collar
+    number, station, call sign or vehicle, the account) against the directory and the duty rota. Everyone
+    conflicted about any of them is kept from the report, as for the staff record it is linked to. Recomputed
+    when the report is stored and whenever the directory is synced (`reporting.subjects`)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="candidates")
+    staff_id = models.CharField(max_length=32, db_index=True)
+    why = models.CharField(max_length=32)  # what matched, in words ("surname", "collar number", ...), never the text
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "staff_id"], name="one_candidate_per_report")]
+
+
 class IdentityReveal(models.Model):
-    """A recorded decision to show a member of the unit who made a report: who, when and why."""
+    """A request to show a member of the unit who made a report (who asked, when, why) and a second person's
+    decision on it. The identity is shown to the requester once, and only after approval. Reveals recorded
+    before the two-person rule are kept as approved, with no second person."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="reveals")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")  # who asked
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    shown_at = models.DateTimeField(null=True, blank=True)

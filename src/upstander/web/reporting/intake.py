@@ -12,11 +12,13 @@ from typing import Any
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils.crypto import salted_hmac
 
+from upstander import settings as upstander_settings
 from upstander.web.models import Report, ReportAttachment, StaffMember
 from upstander.web.reporting import receipt
 from upstander.web.reporting.attachments import CleanedFile
 from upstander.web.reporting.forms import OTHERS
 from upstander.web.reporting.sealing import seal_bytes
+from upstander.web.reporting.subjects import save_subjects, subjects_for
 
 # Reference letters without look-alikes (no 0/O, 1/I/L), so a reference read over the phone is not misheard.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -103,6 +105,7 @@ def store_report(route: str, submission: str, data: dict[str, Any], files: list[
     # SQLite a write transaction holds the one write lock, and other reports would queue behind a hash.
     code_hash = receipt.code_hash(code)
     subject = _subject_from_collar(fields["subject_collar"])
+    could_be = subjects_for(fields, upstander_settings.home())  # need to know holds from the first moment
     sealed = [(f, seal_bytes(f.data, purpose="report_attachment.data")) for f in files]
     for attempt in range(_LOCK_RETRIES):
         try:
@@ -112,6 +115,7 @@ def store_report(route: str, submission: str, data: dict[str, Any], files: list[
                     anonymous=not named, contact_consent=named and bool(data.get("contact_consent")),
                     safe_channels=", ".join(data.get("safe_channels") or []) if named else "",
                     others_affected=others_text, subject_staff_id=subject, **fields)
+                save_subjects(report, could_be)
                 ReportAttachment.objects.bulk_create([
                     ReportAttachment(report=report, filename=f.filename, content_type=f.content_type,
                                      size=len(f.data), sealed=token) for f, token in sealed])

@@ -1,17 +1,17 @@
-"""The unit's side of confidential reports: the list with obligations due, one report, replies to the reporter,
-status and links, attachments, and a recorded reveal of who the reporter is.
+"""The unit's side of confidential reports: the list with obligations due, one report, its triage and
+assignment, replies to the reporter, status and links, and attachments (reveals: `report_reveals`).
 
-Reports are for those who work the unit's triage (and anyone assigned), never for anyone conflicted about the
-member of staff a report is linked to. Before a report is linked, it is also kept from anyone it names by their
-own name or collar number. Every view and change is in the access log; identity is shown only in the response
-to a reveal with a reason.
+Need to know rests on everyone a report could be about: the staff record it is linked to and every candidate
+matched from the reporter's description (`ReportSubject`). Anyone conflicted about any of them never sees it,
+whatever their role, even if assigned. Until the ACU lead triages a report only the lead and the people the lead
+assigns may open it; after triage the unit's triage roles may too. Every view and change is in the access log.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,36 +21,50 @@ from upstander import settings as upstander_settings
 from upstander.web.models import IdentityReveal, Report, ReportMessage, StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.models.reports import ACKNOWLEDGE_WITHIN
-from upstander.web.need_to_know import conflicted, conflicted_subjects
+from upstander.web.need_to_know import conflicted, conflicted_about_any, conflicted_subjects
 from upstander.web.reporting.sealing import unseal_bytes
+from upstander.web.roles import Role
 from upstander.web.sync import publish_intelligence
 from upstander.web.views.common import current_user, refuse
 from upstander.web.views.intelligence import visible_records
 
-MIN_REVEAL_REASON = 20
+# Who the ACU lead may assign a report to (each still subject to need to know).
+ASSIGNABLE_ROLES = frozenset({Role.ACU_LEAD, Role.ACU_ANALYST, Role.PSD_INVESTIGATOR, Role.APPROPRIATE_AUTHORITY})
+_CONFLICT = ("they are someone the report could be about, in that person's management chain, or live at their "
+             "address")
 
 
-def _names_user(report: Report, user: User) -> bool:
-    """Whether an unlinked report names this user, by their name or collar number, as the person reported."""
-    me = StaffMember.objects.filter(staff_id=user.staff_id).first() if user.staff_id else None
-    if me is None:
-        return False
-    collar = "".join(c for c in report.subject_collar if c.isdigit())
-    return bool((me.collar_number and collar == me.collar_number)
-                or (me.name and me.name.lower() in report.subject_name.lower()))
+def is_lead(user: User) -> bool:
+    return user.is_active and user.role == Role.ACU_LEAD
+
+
+def report_subjects(report: Report) -> set[str]:
+    """Everyone the report could be about: its linked staff record and every candidate."""
+    found = set(report.candidates.values_list("staff_id", flat=True))
+    return found | {report.subject_staff_id} if report.subject_staff_id else found
+
+
+def without_conflicts(reports: QuerySet[Report], user: User) -> QuerySet[Report]:
+    blocked = conflicted_subjects(user)
+    return reports.exclude(subject_staff_id__in=blocked).exclude(candidates__staff_id__in=blocked)
 
 
 def visible_reports(user: User) -> QuerySet[Report]:
-    reports = Report.objects.all() if user.can_triage else Report.objects.filter(assigned=user)
-    return reports.exclude(subject_staff_id__in=conflicted_subjects(user) - {""}).distinct()
+    """The reports this user may open, in one query: the lead every one, triage roles the triaged ones, anyone
+    the ones assigned to them; never one about anyone they are conflicted on."""
+    if is_lead(user):
+        reports = Report.objects.all()
+    elif user.can_triage:
+        reports = Report.objects.filter(Q(triaged_at__isnull=False) | Q(assigned=user))
+    else:
+        reports = Report.objects.filter(assigned=user)
+    return without_conflicts(reports, user).distinct()
 
 
 def _get_report_for_user(request: HttpRequest, report_id: int) -> Report:
     user = current_user(request)
-    report = Report.objects.filter(pk=report_id).first()
-    allowed = report is not None and (user.can_triage or report.assigned.filter(pk=user.pk).exists())
-    if (report is None or not allowed or (report.subject_staff_id and conflicted(user, report.subject_staff_id))
-            or (not report.subject_staff_id and _names_user(report, user))):
+    report = visible_reports(user).filter(pk=report_id).first()
+    if report is None:
         refuse(user, "report", report_id)
     return report
 
@@ -61,8 +75,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not user.can_triage and not Report.objects.filter(assigned=user).exists():
         refuse(user, "reports", "-")
-    reports = [r for r in visible_reports(user).order_by("-received_at")[:500]
-               if r.subject_staff_id or not _names_user(r, user)]
+    reports = list(visible_reports(user).order_by("-received_at")[:500])
     overdue = overdue_counts()
     names = dict(StaffMember.objects.filter(staff_id__in={r.subject_staff_id for r in reports})
                  .values_list("staff_id", "name"))
@@ -72,13 +85,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/reports/list.html", {"reports": reports, "overdue": overdue})
 
 
-def _render_report(request: HttpRequest, report: Report, errors: list[str] | None = None,
-                   revealed: IdentityReveal | None = None, status: int = 200) -> HttpResponse:
+def render_report(request: HttpRequest, report: Report, errors: list[str] | None = None,
+                  revealed: IdentityReveal | None = None, status: int = 200) -> HttpResponse:
     user = current_user(request)
+    candidates = list(report.candidates.order_by("staff_id")[:50])
+    names = dict(StaffMember.objects.filter(staff_id__in=[c.staff_id for c in candidates])
+                 .values_list("staff_id", "name"))
+    for c in candidates:
+        c.name = names.get(c.staff_id, "")  # type: ignore[attr-defined]
     return render(request, "web/reports/detail.html", {
         "report": report, "messages": report.messages.select_related("by"), "errors": errors or [],
-        "attachments": report.attachments.defer("sealed"), "revealed": revealed,
-        "reveals": report.reveals.select_related("by").order_by("at"), "statuses": Report.Status.choices,
+        "attachments": report.attachments.defer("sealed"), "revealed": revealed, "is_lead": is_lead(user),
+        "candidates": candidates, "candidate_count": report.candidates.count(),
+        "reveals": report.reveals.select_related("by", "decided_by").order_by("at"),
+        "statuses": Report.Status.choices,
         "subject": StaffMember.objects.filter(staff_id=report.subject_staff_id).first(),
         "intelligence": report.linked_intelligence.filter(pk__in=[r.pk for r in visible_records(user)]),
         "form": request.POST if errors else {},
@@ -90,7 +110,7 @@ def _render_report(request: HttpRequest, report: Report, errors: list[str] | Non
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _get_report_for_user(request, report_id)
     record(current_user(request), "view", "report", report.reference, report.subject_staff_id)
-    return _render_report(request, report)
+    return render_report(request, report)
 
 
 @login_required
@@ -108,7 +128,7 @@ def report_reply(request: HttpRequest, report_id: int) -> HttpResponse:
     if kind not in ("update", "feedback"):
         errors.append("Choose whether the message is an update or feedback.")
     if errors:
-        return _render_report(request, report, errors, status=400)
+        return render_report(request, report, errors, status=400)
     now = timezone.now()
     with transaction.atomic():
         counts_as = "acknowledgement" if report.acknowledged_at is None else ""
@@ -141,41 +161,65 @@ def report_update(request: HttpRequest, report_id: int) -> HttpResponse:
     staff_id = f.get("subject_staff_id", report.subject_staff_id).strip()
     if staff_id and not StaffMember.objects.filter(staff_id=staff_id).exists():
         errors.append(f"There is no member of staff {staff_id!r} in the directory.")
+    elif staff_id != report.subject_staff_id and staff_id and conflicted(user, staff_id):
+        # Relinking is need-to-know checked too: nobody links a report to someone they are conflicted about.
+        record(user, "refuse", "report", report.reference, f"link to {staff_id}: conflicted")
+        return render_report(request, report, [f"You cannot link this report to {staff_id}: you are that person, "
+                                               "in their management chain, or live at their address."], status=400)
     references = [r.strip() for r in f.get("intelligence", "").split(",") if r.strip()]
     mine = {r.reference: r for r in visible_records(user)}
     unknown = [r for r in references if r not in mine]
     if unknown:
         errors.append(f"No intelligence record you can see has the reference {unknown[0]!r}.")
     if errors:
-        return _render_report(request, report, errors, status=400)
+        return render_report(request, report, errors, status=400)
+    was = report.subject_staff_id
     with transaction.atomic():
         report.status, report.subject_staff_id = status, staff_id
         report.save(update_fields=["status", "subject_staff_id"])
         report.linked_intelligence.add(*[mine[r] for r in references])
+        link = f"linked to {staff_id or 'nobody'}" + (f" (was {was or 'nobody'})" if was != staff_id else "")
         record(user, "change", "report", report.reference,
-               f"status {status}; linked to {staff_id or 'nobody'}; intelligence {', '.join(references) or '-'}")
+               f"status {status}; {link}; intelligence {', '.join(references) or '-'}")
     publish_intelligence(upstander_settings.home())  # the risk matrix counts a linked report from now on
-    if staff_id and conflicted(user, staff_id):
-        return redirect("reports")  # linked to someone this user is conflicted about: it is no longer theirs to see
     return redirect("report", report_id=report.pk)
 
 
 @login_required
 @require_POST
-def report_reveal(request: HttpRequest, report_id: int) -> HttpResponse:
-    """Show who made the report, for this response only, after recording who asked and why."""
+def report_triage(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The ACU lead's triage: the report opens to the unit's triage roles (bar anyone conflicted)."""
     report = _get_report_for_user(request, report_id)
     user = current_user(request)
-    reason = request.POST.get("reason", "").strip()
-    if len(reason) < MIN_REVEAL_REASON:
-        return _render_report(request, report, [
-            f"Give the reason the reporter's identity is needed (at least {MIN_REVEAL_REASON} characters): "
-            "it is recorded and reviewed."], status=400)
-    reveal = IdentityReveal.objects.create(report=report, by=user, reason=reason)
-    record(user, "reveal", "report", report.reference, reason[:200])
-    response = _render_report(request, report, revealed=reveal)
-    response["Cache-Control"] = "no-store"
-    return response
+    if not is_lead(user):
+        refuse(user, "report triage", report.reference)
+    if report.triaged_at is None:
+        report.triaged_at, report.triaged_by = timezone.now(), user
+        report.save(update_fields=["triaged_at", "triaged_by"])
+        record(user, "change", "report", report.reference, "triaged: open to the unit's analysts")
+    return redirect("report", report_id=report.pk)
+
+
+@login_required
+@require_POST
+def report_assign(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The ACU lead gives the report to a colleague. Anyone conflicted about anyone the report could be about is
+    refused by name (and the refusal logged): assignment never opens a report to them."""
+    report = _get_report_for_user(request, report_id)
+    user = current_user(request)
+    if not is_lead(user):
+        refuse(user, "report assignment", report.reference)
+    username = request.POST.get("username", "").strip()
+    colleague = User.objects.filter(username=username, is_active=True).first()
+    if colleague is None or colleague.role not in ASSIGNABLE_ROLES:
+        return render_report(request, report, [
+            f"There is no active account {username!r} in the unit, PSD or the appropriate authority."], status=400)
+    if conflicted_about_any(colleague, report_subjects(report)):
+        record(user, "refuse", "report", report.reference, f"assignment of {username}: conflicted")
+        return render_report(request, report, [f"{username} cannot be assigned: {_CONFLICT}."], status=400)
+    report.assigned.add(colleague)
+    record(user, "change", "report", report.reference, f"assigned {username}")
+    return redirect("report", report_id=report.pk)
 
 
 @login_required
@@ -185,7 +229,8 @@ def report_attachment(request: HttpRequest, report_id: int, attachment_id: int) 
     attachment = report.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         refuse(current_user(request), "report attachment", attachment_id)
-    record(current_user(request), "view", "report attachment", report.reference, attachment.filename)
+    # The file's name is sealed in the report: the log gets the attachment's id, never its name.
+    record(current_user(request), "view", "report attachment", report.reference, f"attachment {attachment.pk}")
     data = unseal_bytes(bytes(attachment.sealed), purpose="report_attachment.data")
     response = HttpResponse(data, content_type=attachment.content_type)
     response["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
