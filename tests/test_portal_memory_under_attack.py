@@ -57,8 +57,10 @@ def server(tmp_path: Path) -> Iterator[tuple[int, psutil.Process, Path]]:
     env.update(UPSTANDER_HOME=str(tmp_path / "home"), UPSTANDER_KEY_DIR=str(tmp_path / "keys"),
                UPSTANDER_SECRET_KEY=secrets.token_urlsafe(40), UPSTANDER_DATABASE_URL="",
                UPSTANDER_REPORT_LIMIT="100", PYTHONPATH=str(ROOT / "src"))
+    cli = [sys.executable, "-c", "from upstander.cli import main; main()"]
+    subprocess.run([*cli, "keys", "init"], env=env, check=True, capture_output=True)  # a new installation's keys
     log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-c", "from upstander.cli import main; main()", "serve", "--port",
+    proc = subprocess.Popen([*cli, "serve", "--port",
                              str(port), "--no-sync"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 180
