@@ -46,7 +46,7 @@ def stage_feed(con: duckdb.DuckDBPyConnection, feed: Feed, load_id: int, out: Pa
     fields = ", ".join(f"c.{quote_ident(f.name)}" for f in feed.fields)
     good = (f"SELECT {fields}, CAST({load_id} AS INTEGER) AS _load, c._file, c._row FROM {checked(feed)} c "
             f"ANTI JOIN {problems(feed)} x ON c._file = x._file AND c._row = x._row "
-            f"ANTI JOIN {unchanged(feed)} u ON c._file = u._file AND c._row = u._row WHERE c._err IS NULL")
+            f"ANTI JOIN {unchanged(feed)} u ON c._file = u._file AND c._row = u._row WHERE c._err IS NULL")  # nosec B608  # table and column names from the data contract; paths are quote_literal
     target = out / feed.name
     moves: list[tuple[Path, str]] = []
     if feed.kind == "event" and feed.partition_by:
@@ -60,7 +60,7 @@ def stage_feed(con: duckdb.DuckDBPyConnection, feed: Feed, load_id: int, out: Pa
         day = f"DATE '1970-01-01' + CAST(floor(epoch_us({col}) / 86400000000.0) AS INTEGER)"
         (loaded,) = con.execute(
             f"COPY (SELECT *, {day} AS day FROM ({good})) TO {quote_literal(str(target))} "
-            f"({PARQUET}, PARTITION_BY (day), FILENAME_PATTERN 'load-{load_id:06d}_{{i}}')").fetchone() or (0,)
+            f"({PARQUET}, PARTITION_BY (day), FILENAME_PATTERN 'load-{load_id:06d}_{{i}}')").fetchone() or (0,)  # nosec B608  # table and column names from the data contract; paths are quote_literal
         for path in sorted(target.glob("day=*/*.parquet")):
             index = int(path.stem.rsplit("_", 1)[1])
             moves.append((path, event_file(feed.name, path.parent.name[4:], load_id, index)))
@@ -72,7 +72,7 @@ def stage_feed(con: duckdb.DuckDBPyConnection, feed: Feed, load_id: int, out: Pa
                                 ).fetchone() or (0,)
         if loaded:
             moves.append((path, entity_file(feed.name, load_id)))
-    (same,) = con.execute(f"SELECT count(DISTINCT (_file, _row)) FROM {unchanged(feed)}").fetchone() or (0,)
+    (same,) = con.execute(f"SELECT count(DISTINCT (_file, _row)) FROM {unchanged(feed)}").fetchone() or (0,)  # nosec B608  # table and column names from the data contract; paths are quote_literal
     quarantined = _quarantine_feed(con, feed, load_id, sources, bad_lines, at)
     return Staged(int(loaded), int(same), quarantined, moves)
 
@@ -85,7 +85,7 @@ def _quarantine_feed(con: duckdb.DuckDBPyConnection, feed: Feed, load_id: int, s
         SELECT _file, _row, arg_min(field, ord) AS field, string_agg(reason, '; ' ORDER BY ord) AS reason
         FROM (SELECT _file, _row, _field AS field, _err AS reason, 0 AS ord FROM {checked(feed)} WHERE _err IS NOT NULL
               UNION ALL SELECT _file, _row, field, reason, ord FROM {problems(feed)})
-        GROUP BY _file, _row""")
+        GROUP BY _file, _row""")  # nosec B608  # table and column names from the data contract; paths are quote_literal
     stamp = f"TIMESTAMPTZ {quote_literal(at.isoformat())}"
     head = f"SELECT CAST({load_id} AS INTEGER), {quote_literal(feed.name)}"
     files = {f for (f,) in con.execute("SELECT DISTINCT _file FROM refused").fetchall()}
@@ -128,11 +128,11 @@ def _as_delivered(col: str, kind: str) -> str:
 
 
 def stage_quarantine(con: duckdb.DuckDBPyConnection, load_id: int, out: Path) -> list[tuple[Path, str]]:
-    (count,) = con.execute(f"SELECT count(*) FROM {QUARANTINE}").fetchone() or (0,)
+    (count,) = con.execute(f"SELECT count(*) FROM {QUARANTINE}").fetchone() or (0,)  # nosec B608  # table and column names from the data contract; paths are quote_literal
     if not count:
         return []
     path = out / "_quarantine" / "part.parquet"
     path.parent.mkdir(parents=True)
     con.execute(f"COPY (SELECT * FROM {QUARANTINE} ORDER BY feed, file, row) TO {quote_literal(str(path))} "
-                f"({PARQUET})")
+                f"({PARQUET})")  # nosec B608  # table and column names from the data contract; paths are quote_literal
     return [(path, quarantine_file(load_id))]

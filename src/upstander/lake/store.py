@@ -100,7 +100,7 @@ class Lake:
                 con.execute(f"CREATE OR REPLACE VIEW {prefix}{quote_ident(feed.name + '_history')} AS {body}")
                 key = ", ".join(quote_ident(k) for k in feed.key)
                 body = (f"SELECT * FROM ({body}) QUALIFY row_number() OVER "
-                        f"(PARTITION BY {key} ORDER BY _load DESC, _row DESC) = 1")
+                        f"(PARTITION BY {key} ORDER BY _load DESC, _row DESC) = 1")  # nosec B608  # view names quoted from the contract; manifest paths are quote_literal
             con.execute(f"CREATE OR REPLACE VIEW {prefix}{quote_ident(feed.name)} AS {body}")
         q_paths = [str(self.root / p) for p in manifest.quarantine]
         con.execute(f"CREATE OR REPLACE VIEW {prefix}quarantine AS {select_columns(QUARANTINE_COLUMNS, q_paths)}")
@@ -187,4 +187,4 @@ def select_columns(columns: tuple[tuple[str, str], ...], paths: list[str]) -> st
     cols = ", ".join(quote_ident(n) for n, _ in columns)
     listing = ", ".join(quote_literal(p) for p in paths)
     # hive_partitioning off: the day= folder is layout, not a column.
-    return f"SELECT {cols} FROM read_parquet([{listing}], hive_partitioning = false)"
+    return f"SELECT {cols} FROM read_parquet([{listing}], hive_partitioning = false)"  # nosec B608  # view names quoted from the contract; manifest paths are quote_literal

@@ -116,7 +116,7 @@ def _replace_table(home: Path, table: str, columns: str, rows: list[tuple[object
         con.execute("BEGIN")
         con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
         if rows:
-            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)  # nosec B608  # table and columns are this module's constants; the rows are bound parameters
         con.execute("COMMIT")
     return len(rows)
 

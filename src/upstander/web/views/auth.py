@@ -52,7 +52,8 @@ def _check_password(request: HttpRequest, username: str, password: str) -> User 
     if user is None:
         _failed(gate, request, username, account)
         return None
-    assert isinstance(user, User)
+    if not isinstance(user, User):  # the only backend is the model backend over this user model
+        raise TypeError("authentication returned an account that is not an Upstander user")
     return user
 
 

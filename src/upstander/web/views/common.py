@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from upstander.web.models import User
@@ -11,7 +12,8 @@ from upstander.web.models.access_log import record
 
 
 def current_user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every view using this is behind login_required
+    if not isinstance(request.user, User):  # every view using this is behind login_required
+        raise PermissionDenied("sign in first")
     return request.user
 
 
