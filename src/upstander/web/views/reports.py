@@ -73,7 +73,9 @@ def _get_report_for_user(request: HttpRequest, report_id: int) -> Report:
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not user.can_triage and not Report.objects.filter(assigned=user).exists():
+    # For anyone else the list opens only on a report they may see: opening on one they are assigned to but
+    # conflicted about would tell them a report about their own circle exists.
+    if not user.can_triage and not visible_reports(user).exists():
         refuse(user, "reports", "-")
     reports = list(visible_reports(user).order_by("-received_at")[:500])
     overdue = overdue_counts()
