@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -67,4 +68,41 @@ class SecondFactorMiddleware:
         if user.is_authenticated and getattr(user, "needs_second_factor", False) and not request.session.get(
                 SECOND_FACTOR_OK):
             logout(request)
+        return self.get_response(request)
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in text)
+
+
+def _nul_in(values: Any) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
+
+
+class ControlCharacterMiddleware:
+    """An address with a control character in it (`/staff/S00286%00/`) is refused here, for every view at once:
+    the attempt is written to the access log (which stores the character as a visible escape) and answered
+    "not found", before any view hands the value to a database that cannot take it (PostgreSQL refuses a NUL
+    outright, which would make the request a 500 and leave no trace for `refused_in_upstander`). A NUL in a
+    signed-in form or query value is refused the same way. The portal's own forms reject a NUL in their fields."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.http import Http404
+
+        from upstander.web.models.access_log import record
+
+        bad_path = _has_control(request.path)
+        bad_value = not bad_path and _nul_in(request.GET)
+        if not bad_path and not bad_value and request.method == "POST" and not request.path.startswith("/report/"):
+            bad_value = _nul_in(request.POST)
+        if bad_path or bad_value:
+            if request.user.is_authenticated:
+                record(request.user, "refuse", "address", request.path, "control character in the request")
+            if bad_path:
+                raise Http404("No such page")
+            return HttpResponse("A value in this request holds a NUL character, which Upstander does not accept.",
+                                status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "upstander.web.middleware.IdleTimeoutMiddleware",
     "upstander.web.middleware.SecondFactorMiddleware",
+    "upstander.web.middleware.ControlCharacterMiddleware",  # after sign-in, so the attempt is logged as the user's
 ]
 ROOT_URLCONF = "upstander.web.urls"
 WSGI_APPLICATION = "upstander.web.wsgi.application"
