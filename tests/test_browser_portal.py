@@ -342,7 +342,8 @@ def test_anonymous_follow_up_with_the_code_and_a_conversation_with_the_unit(
     assert "No messages yet." in reporter.content()
     assert code not in reporter.content()  # the code was shown once, on the confirmation, and never again
 
-    # The unit replies through its own page.
+    # The unit replies through its own page, once the ACU lead's triage has opened the report to analysts.
+    Report.objects.filter(pk=report.pk).update(triaged_at=timezone.now(), triaged_by=world.lead)
     unit = unit_page(open_page, base, "analyst")
     unit.goto(f"{base}/reports/{report.pk}/")
     question = "Thank you for telling us. Do you still have the messages he sent, and can you tell us the dates?"

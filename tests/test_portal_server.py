@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from waitress.buffers import TempfileBasedBuffer
 
 from portal_http import Browser, waitress_in_thread
@@ -55,6 +56,8 @@ def test_a_2_mb_attachment_goes_in_and_comes_out_without_a_temporary_file(temp_f
         assert status == 200 and 'id="receipt-code"' in page, page[-2000:]
         attachment = Report.objects.get().attachments.get()
         assert attachment.size == len(LETTER)
+        # The ACU lead's triage opens it to the unit's analysts (before it, only the lead and assignees).
+        Report.objects.update(triaged_at=timezone.now())
         unit = Browser(port)
         unit.cookies["sessionid"] = session
         status, data = unit.request("GET", f"/reports/{attachment.report_id}/attachments/{attachment.pk}/")
