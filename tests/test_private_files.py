@@ -9,11 +9,17 @@ import sys
 from pathlib import Path
 
 
-def cli(home: Path, *args: str, umask: int = 0o022) -> subprocess.CompletedProcess[str]:
-    """`upstander ARGS` as a person would run it from a shell with the usual umask (022: files 0644)."""
+def _env(home: Path) -> dict[str, str]:
+    """The home's own everything: its SQLite database and keys, never the test run's PostgreSQL or key folder."""
     env = {**os.environ, "UPSTANDER_HOME": str(home), "COLUMNS": "200"}
     for name in ("UPSTANDER_KEY_DIR", "UPSTANDER_SECRET_KEY", "UPSTANDER_DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)
+    return env
+
+
+def cli(home: Path, *args: str, umask: int = 0o022) -> subprocess.CompletedProcess[str]:
+    """`upstander ARGS` as a person would run it from a shell with the usual umask (022: files 0644)."""
+    env = _env(home)
     return subprocess.run([sys.executable, "-m", "upstander.cli", *args], capture_output=True, text=True, env=env,
                           timeout=600, check=False, preexec_fn=lambda: os.umask(umask))
 
@@ -35,7 +41,7 @@ def test_the_whole_flow_in_a_fresh_home_leaves_nothing_readable_by_others(tmp_pa
         [sys.executable, "-c", "from upstander.web import runtime; runtime.setup(); "
          "from types import SimpleNamespace as U; from upstander.web.models.access_log import record; "
          "record(U(pk=None, username='analyst', staff_id='S00002'), 'view', 'person', 'S00001')"],
-        env={**os.environ, "UPSTANDER_HOME": str(home)}, capture_output=True, text=True, timeout=120, check=False,
+        env=_env(home), capture_output=True, text=True, timeout=120, check=False,
         preexec_fn=lambda: os.umask(0o022))
     assert viewed.returncode == 0, viewed.stderr[-2000:]
     exported = cli(home, "access-log", "export", "--out", str(home / "exports" / "access"))
