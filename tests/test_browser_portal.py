@@ -518,6 +518,10 @@ def test_without_javascript_the_quick_exit_and_a_whole_report_work(
 
 
 def assert_fits_the_phone(page: Any, what: str) -> None:
+    # Measured only once the portal's stylesheet is in the page: a layout read before it applies is the browser's
+    # default one (an exit link 19px high), whatever the page will look like.
+    page.wait_for_function("[...document.styleSheets].some(s => (s.href || '').includes('portal.css')"
+                           " && s.cssRules.length > 0)")
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"{what}: scrolls sideways ({width[0]}px wide in {width[1]}px)"
     exit_box = page.get_by_role("link", name="Leave this site quickly").bounding_box()
