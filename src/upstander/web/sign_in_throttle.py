@@ -15,9 +15,6 @@ whether or not such an account exists, so that a refusal never tells which names
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -26,9 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from upstander.web.reporting.ratelimit import SECRET_BYTES, SECRET_LIFETIME_SECONDS, _bucket
-
-_KEY_BYTES = 16
+from upstander.web.reporting.ratelimit import AddressKeys, _bucket
 
 
 @dataclass
@@ -61,8 +56,7 @@ class SignInThrottle:
         self.client_limit, self.client_window, self.max_keys = client_limit, client_window, max_keys
         self.clock = clock  # wall-clock seconds; tests replace it instead of sleeping
         self._lock = threading.Lock()
-        self._secret = secrets.token_bytes(SECRET_BYTES)
-        self._secret_since: float | None = None
+        self._keys = AddressKeys()
         self._pairs: OrderedDict[bytes, _Slot] = OrderedDict()
         self._clients: OrderedDict[bytes, tuple[int, int]] = OrderedDict()  # key -> (window number, failures)
 
@@ -136,13 +130,10 @@ class SignInThrottle:
     def _key(self, address: str, username: str | None = None) -> bytes:
         # The NUL cannot occur in an address, so no (address, name) pair can imitate another or a client key.
         text = _bucket(address) + ("" if username is None else "\0" + username)
-        return hmac.new(self._secret, text.encode("utf-8", "replace"), hashlib.sha256).digest()[:_KEY_BYTES]
+        return self._keys.key(text)
 
     def _renew_secret_if_due(self, now: float) -> None:
-        if self._secret_since is None:
-            self._secret_since = now
-        elif not 0 <= now - self._secret_since < SECRET_LIFETIME_SECONDS:
-            self._secret, self._secret_since = secrets.token_bytes(SECRET_BYTES), now
+        if self._keys.renewed(now):  # counts under the old secret could link today's clients to yesterday's
             self._pairs.clear()
             self._clients.clear()
 

@@ -30,6 +30,32 @@ DEFAULT_MAX_KEYS = 10_000
 _KEY_BYTES = 16
 
 
+class AddressKeys:
+    """Keys to count clients by without keeping their addresses: an HMAC of the text under a secret held in memory
+    only, renewed daily (and whenever the clock goes back). Counts kept under the old secret must then be dropped:
+    they could link today's clients to yesterday's."""
+
+    def __init__(self) -> None:
+        self._secret = secrets.token_bytes(SECRET_BYTES)
+        self._since: float | None = None
+
+    def renewed(self, now: float) -> bool:
+        """Start the secret's day, or renew it when due; True when it was renewed."""
+        if self._since is None:
+            self._since = now
+        elif not 0 <= now - self._since < SECRET_LIFETIME_SECONDS:
+            self._secret, self._since = secrets.token_bytes(SECRET_BYTES), now
+            return True
+        return False
+
+    def key(self, text: str) -> bytes:
+        return hmac.new(self._secret, text.encode("utf-8", "replace"), hashlib.sha256).digest()[:_KEY_BYTES]
+
+    def __getstate__(self) -> NoReturn:
+        # Pickling or copying would carry the secret out of this process's memory.
+        raise TypeError("the secret of address keys stays in memory: it cannot be pickled or copied")
+
+
 class RateLimiter:
     """Allows each client at most `limit` hits per window of `window_seconds`; thread-safe, in memory only."""
 
@@ -40,8 +66,7 @@ class RateLimiter:
         self.window_seconds = window_seconds
         self.max_keys = max_keys
         self._lock = threading.Lock()
-        self._secret = secrets.token_bytes(SECRET_BYTES)
-        self._secret_since: float | None = None
+        self._keys = AddressKeys()
         # key -> (window number, hits in it); ordered by when that window began for the key, oldest first.
         self._counters: OrderedDict[bytes, tuple[int, int]] = OrderedDict()
 
@@ -50,9 +75,9 @@ class RateLimiter:
         now = time.monotonic() if now is None else now
         window = int(now // self.window_seconds)
         with self._lock:
-            self._renew_secret_if_due(now)
-            key = hmac.new(self._secret, _bucket(address).encode("utf-8", "replace"), hashlib.sha256).digest()
-            key = key[:_KEY_BYTES]
+            if self._keys.renewed(now):
+                self._counters.clear()
+            key = self._keys.key(_bucket(address))
             counter = self._counters.get(key)
             if counter is None or counter[0] != window:
                 self._counters[key] = (window, 1)
@@ -77,13 +102,6 @@ class RateLimiter:
         # Pickling or copying would carry the secret out of this process's memory.
         raise TypeError("a RateLimiter's secret stays in memory: it cannot be pickled or copied")
 
-    def _renew_secret_if_due(self, now: float) -> None:
-        if self._secret_since is None:
-            self._secret_since = now
-        elif not 0 <= now - self._secret_since < SECRET_LIFETIME_SECONDS:  # a day old, or the clock went back
-            self._secret = secrets.token_bytes(SECRET_BYTES)
-            self._secret_since = now
-            self._counters.clear()  # kept under the old secret, they could link today's clients to yesterday's
 
 
 def client_address(request: HttpRequest) -> str:
