@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from portal import receipt_code, submit
 from upstander.cli import register
+from upstander.web import portal_guard
 from upstander.web.models import Report
 from upstander.web.reporting import sealing
 from upstander.web.reporting.intake import find_by_code
 from upstander.web.reporting.sealing import KeyDirectoryMissing, KeyUnavailable
-from upstander.web.views import portal
 
 pytestmark = pytest.mark.django_db
 WHAT_TO_RUN = "upstander keys init"
@@ -56,7 +56,7 @@ def test_keys_init_makes_every_key_once(key_home: Path) -> None:
 
 
 def test_a_removed_key_directory_stops_sealing_and_serving_and_is_not_remade(key_home: Path) -> None:
-    portal._limits.clear()
+    portal_guard._limits.clear()
     code = receipt_code(submit(Client(), "public"))
     assert find_by_code(code) is not None
     shutil.rmtree(key_home / "keys")  # the volume was not mounted, or the directory was lost
@@ -81,7 +81,7 @@ def test_a_removed_key_directory_stops_sealing_and_serving_and_is_not_remade(key
 
 
 def test_keys_init_refuses_to_replace_keys_the_database_still_needs(key_home: Path) -> None:
-    portal._limits.clear()
+    portal_guard._limits.clear()
     code = receipt_code(submit(Client(), "public"))
     shutil.rmtree(key_home / "keys")
     sealing.reset_cache()

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import NAMED, submit
+from upstander.web import portal_guard
 from upstander.web.models import AccessLog, IdentityReveal, IntelligenceRecord, Report, StaffMember
-from upstander.web.views import portal
 from webworld import World
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def report(world: World) -> Report:
     """A named report whose collar number names the subject of the top alert."""
-    portal._limits.clear()
+    portal_guard._limits.clear()
     StaffMember.objects.filter(staff_id=world.alert.subject_staff_id).update(collar_number="7342")
     StaffMember.objects.exclude(staff_id=world.alert.subject_staff_id).filter(collar_number="7342").update(
         collar_number="")
@@ -130,7 +130,7 @@ def test_an_assigned_investigator_may_open_it(world: World, report: Report) -> N
 
 
 def test_an_unlinked_report_naming_an_analyst_is_kept_from_them(world: World) -> None:
-    portal._limits.clear()
+    portal_guard._limits.clear()
     me = StaffMember.objects.get(staff_id=world.analyst.staff_id)
     submit(Client(), subject_collar="", subject_name=f"an analyst called {me.name}")
     report = Report.objects.get()
@@ -158,7 +158,7 @@ def test_an_attachment_opens_only_through_its_own_report(world: World, report: R
     assert response.status_code == 200 and response.content == b"he said this"
     assert "attachment;" in response["Content-Disposition"]
     assert AccessLog.objects.filter(object_type="report attachment", object_id=report.reference).exists()
-    portal._limits.clear()
+    portal_guard._limits.clear()
     submit(Client(), subject_collar="", subject_name="someone else entirely")
     other = Report.objects.exclude(pk=report.pk).get()
     # The attachment's id under another report's address (one the analyst may open) is not found.

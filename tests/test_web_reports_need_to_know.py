@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 
 from portal import NAMED, submit
+from upstander.web import portal_guard
 from upstander.web.lake_cache import lake_cursor
 from upstander.web.models import AccessLog, Report, StaffMember, Team
 from upstander.web.reporting.subjects import refresh_report_subjects
 from upstander.web.roles import Role
-from upstander.web.views import portal
 from webworld import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ DESCRIPTIONS = {
 @pytest.fixture
 def named(world: World) -> StaffMember:
     """The subject of the top alert, with a name and collar number nobody else in the directory has."""
-    portal._limits.clear()
+    portal_guard._limits.clear()
     StaffMember.objects.filter(collar_number="7342").update(collar_number="")
     StaffMember.objects.filter(staff_id=world.alert.subject_staff_id).update(
         forename="Rowan", surname="Quillfeather", name="Rowan Quillfeather", collar_number="7342")
@@ -94,7 +94,7 @@ def test_nor_when_the_report_gives_only_a_call_sign(world: World) -> None:
     StaffMember.objects.filter(pk=officer.pk).update(line_manager_id=world.manager.staff_id,
                                                      home_uprn=housemate.home_uprn)
     Team.objects.update_or_create(team_id=officer.team_id, defaults={"supervisor_id": world.supervisor.staff_id})
-    portal._limits.clear()
+    portal_guard._limits.clear()
     report = _report(world, subject_name="", subject_vehicle=f"{call_sign[:-2]} {call_sign[-2:]}".lower())
     assert officer.staff_id in set(report.candidates.values_list("staff_id", flat=True))
     for who in ATTACKERS:
@@ -104,7 +104,7 @@ def test_nor_when_the_report_gives_only_a_call_sign(world: World) -> None:
 def test_a_directory_sync_recomputes_who_a_report_could_be_about(world: World) -> None:
     """A report naming someone by a surname the directory did not yet have (a change of name): once the
     directory has it, their manager is kept from the report."""
-    portal._limits.clear()
+    portal_guard._limits.clear()
     report = _report(world, subject_name="PC Quillfeather")
     manager = world.client(world.manager)
     assert manager.get(reverse("report", args=[report.pk])).status_code == 200

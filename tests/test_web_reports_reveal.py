@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from portal import NAMED, submit
+from upstander.web import portal_guard
 from upstander.web.models import AccessLog, IdentityReveal, Report, StaffMember
 from upstander.web.roles import Role
-from upstander.web.views import portal
 from webworld import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ REASON = "To arrange a safe visit to take a first account, as the reporter asked
 @pytest.fixture
 def report(world: World) -> Report:
     """A named report linked (by its collar number) to the subject of the top alert, triaged by the lead."""
-    portal._limits.clear()
+    portal_guard._limits.clear()
     StaffMember.objects.filter(collar_number="7342").update(collar_number="")
     StaffMember.objects.filter(staff_id=world.alert.subject_staff_id).update(collar_number="7342")
     assert submit(Client(), **(NAMED | {"subject_collar": "PC 7342"})).status_code == 200
@@ -103,7 +103,7 @@ def test_a_custodian_in_the_subject_s_chain_cannot_decide(world: World, report: 
 def test_a_custodian_conflicted_about_a_candidate_only_cannot_decide(world: World, authority: object) -> None:
     """The report is linked to nobody, but names the subject by surname: the subject's housemate, as the
     appropriate authority, is conflicted all the same."""
-    portal._limits.clear()
+    portal_guard._limits.clear()
     surname = StaffMember.objects.get(staff_id=world.alert.subject_staff_id).surname
     submit(Client(), **(NAMED | {"subject_collar": "", "subject_name": surname}))
     report = Report.objects.get()
@@ -145,7 +145,7 @@ def test_a_refusal_needs_a_reason_the_requester_reads(world: World, report: Repo
 
 
 def test_an_anonymous_report_has_nothing_to_ask_for(world: World) -> None:
-    portal._limits.clear()
+    portal_guard._limits.clear()
     submit(Client(), subject_collar="", subject_name="someone")
     report = Report.objects.get()
     world.client(world.lead).post(reverse("report_triage", args=[report.pk]))

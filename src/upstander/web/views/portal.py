@@ -15,7 +15,6 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from upstander import settings as upstander_settings
-from upstander.web import portal_guard
 from upstander.web.models import Report, ReportMessage
 from upstander.web.portal_guard import portal_page
 from upstander.web.reporting import receipt
@@ -32,7 +31,6 @@ from upstander.web.reporting.follow_up import end_follow_up, followed_up_report,
 from upstander.web.reporting.forms import FollowUpForm, ReplyForm, ReportForm
 from upstander.web.reporting.intake import find_by_code, is_submission_token, new_submission_token, store_report
 
-_limits = portal_guard._limits  # the guard's counters (the same dict), where the unit's tests have cleared them
 _BUSY = ("We are receiving a lot of files just now, so yours could not be checked. Nothing has been stored yet. "
          "Please wait a minute, choose your files again and send the report again.")
 _NAMELESS = ("A file arrived without a name, so we could not take it. Nothing has been stored yet. Please choose "
