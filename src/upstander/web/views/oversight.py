@@ -4,23 +4,22 @@ case is listed by name only where the case page itself would open."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from upstander.web.case_rules import REPORT_AFTER, report_due
-from upstander.web.models import Case, Declaration
+from upstander.web.case_rules import report_due
+from upstander.web.models import Case
 from upstander.web.models.access_log import record
-from upstander.web.models.declarations import DECISION_DUE_DAYS
+from upstander.web.obligations import count_obligations
 from upstander.web.roles import Role
 from upstander.web.views.cases import visible_cases
 from upstander.web.views.common import current_user, refuse
-from upstander.web.views.reports import overdue_counts
 
 OVERSIGHT_ROLES = frozenset({Role.APPROPRIATE_AUTHORITY, Role.ACU_LEAD})
 S = Case.Stage
@@ -47,13 +46,8 @@ def oversight(request: HttpRequest) -> HttpResponse:
     if user.role not in OVERSIGHT_ROLES:
         refuse(user, "oversight", "-")
     today = date.today()
+    counts = count_obligations(today)
     open_cases = Case.objects.exclude(stage=S.CLOSED)
-    counts = open_cases.aggregate(
-        n_total=Count("id"), n_apsp=Count("id", filter=Q(apsp=True)),
-        n_referral_pending=Count("id", filter=Q(referral=Case.Referral.PENDING)),
-        n_apsp_unreferred=Count("id", filter=Q(apsp=True) & ~Q(referral=Case.Referral.REFER)),
-        n_past_twelve_months=Count("id", filter=Q(stage=S.INVESTIGATION,
-                                                investigation_started__lte=today - REPORT_AFTER)))
     by_stage = [(Case.Stage(r["stage"]).label, r["n"])
                 for r in open_cases.values("stage").annotate(n=Count("id")).order_by("stage")]
     year_start = timezone.now().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -65,12 +59,7 @@ def oversight(request: HttpRequest) -> HttpResponse:
         if waiting := _waiting_on(case):
             mine.append({"case": case, "waiting": waiting, "days": (timezone.now() - case.opened_at).days,
                          "report_due": report_due(case)})
-    declarations_overdue = Declaration.objects.filter(
-        decision=Declaration.Decision.PENDING,
-        declared_at__lt=timezone.now() - timedelta(days=DECISION_DUE_DAYS)).count()
-    reports_overdue = overdue_counts()
     record(user, "view", "oversight", "dashboard")
     return render(request, "web/oversight.html", {
         "counts": counts, "by_stage": by_stage, "outcomes": outcomes, "mine": mine, "today": today,
-        "declarations_overdue": declarations_overdue, "reports_overdue": reports_overdue,
     })
