@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from upstander.web.models import StaffMember, User
 from upstander.web.models.access_log import record
-from upstander.web.roles import SECOND_FACTOR_ROLES, Role
+from upstander.web.roles import SECOND_FACTOR_ROLES, Role, role_named
 
 
 class AccountError(ValueError):
@@ -45,11 +45,10 @@ class CommandLineActor:
 
 def role_from_words(text: str) -> Role:
     """The role a person typed, by its words ("ACU analyst") or its code (acu_analyst), in any case."""
-    wanted = " ".join(text.replace("_", " ").split()).casefold()
-    for role in Role:
-        if wanted in (role.label.casefold(), role.value.replace("_", " ")):
-            return role
-    raise AccountError(f"{text!r} is not a role; the roles are: {', '.join(r.label for r in Role)}")
+    role = role_named(text)
+    if role is None:
+        raise AccountError(f"{text!r} is not a role; the roles are: {', '.join(r.label for r in Role)}")
+    return role
 
 
 def get_account(username: str) -> User:
