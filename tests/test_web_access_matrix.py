@@ -48,8 +48,8 @@ EVERYONE = set(ROLES)
 
 # Addresses anyone may open without being signed in (the portal, signing in), or that only ever show the
 # signed-in user their own things.
-PUBLIC = {"login", "second_factor", "logout", "portal", "portal_follow_up", "portal_report", "quick_exit",
-          "portal_form"}
+PUBLIC = {"login", "second_factor", "sso_start", "sso_callback", "logout", "portal", "portal_follow_up",
+          "portal_report", "quick_exit", "portal_form"}
 OWN = {"home", "my_declarations"}
 
 

@@ -7,6 +7,7 @@ test, so a setting cannot be added without being documented.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,55 @@ def _proxy_header(text: str) -> str:
     if header not in _PROXY_HEADERS:
         raise ValueError(f"expected one of {', '.join(_PROXY_HEADERS)}, got {text!r}")
     return header
+
+
+def provider_url(text: str) -> str:
+    """An address at the identity provider: https, or plain http only on this machine (a provider in a test)."""
+    from urllib.parse import urlparse
+
+    text = text.strip()
+    if not text:
+        return ""
+    parsed = urlparse(text)
+    loopback = parsed.hostname in ("localhost", "127.0.0.1", "::1")
+    if not parsed.hostname or not (parsed.scheme == "https" or (parsed.scheme == "http" and loopback)):
+        raise ValueError(f"expected an https:// address (http:// only on localhost), got {text!r}")
+    return text
+
+
+_ENDPOINT_NAMES = ("authorization", "token", "userinfo", "jwks")
+
+
+def _endpoints(text: str) -> dict[str, str]:
+    """Empty, or every one of the provider's endpoints as name=address, separated by spaces or commas."""
+    found: dict[str, str] = {}
+    for part in text.replace(",", " ").split():
+        name, sep, address = part.partition("=")
+        if not sep or name not in _ENDPOINT_NAMES:
+            raise ValueError(f"expected name=address with a name among {', '.join(_ENDPOINT_NAMES)}, got {part!r}")
+        found[name] = provider_url(address)
+    missing = [n for n in _ENDPOINT_NAMES if n not in found]
+    if found and missing:
+        raise ValueError(f"every endpoint is needed when any is given; missing: {', '.join(missing)}")
+    return found
+
+
+def _group_roles(text: str) -> dict[str, str]:
+    """A JSON object from the provider's group names to Upstander roles (their words); checked as roles later."""
+    if not text.strip():
+        return {}
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at character {exc.pos})") from None
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and k and isinstance(v, str)
+                                                for k, v in mapping.items()):
+        raise ValueError('expected a JSON object of group names to roles, such as {"PSD-ACU-Analysts": "ACU analyst"}')
+    return mapping
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.replace(",", " ").split())
 
 
 def _flag(text: str) -> bool:
@@ -110,6 +160,41 @@ SETTINGS: tuple[Setting, ...] = (
             "1 when the web application is served over HTTPS: session and CSRF cookies are then sent only over "
             "HTTPS and browsers are told to use HTTPS only (HSTS, one year). 0 for plain-HTTP localhost.",
             _flag),
+    Setting("UPSTANDER_OIDC_ISSUER", "",
+            "The force's OpenID Connect identity provider, as its issuer (https://...), which turns single sign-on "
+            "on; its endpoints are read from ISSUER/.well-known/openid-configuration unless UPSTANDER_OIDC_ENDPOINTS "
+            "gives them. Empty (the default): no single sign-on.", provider_url),
+    Setting("UPSTANDER_OIDC_ENDPOINTS", "",
+            "The provider's endpoints, instead of reading them from its discovery document: "
+            "authorization=URL token=URL userinfo=URL jwks=URL, all four.", _endpoints),
+    Setting("UPSTANDER_OIDC_PROVIDER_NAME", "your force account",
+            "The provider's name as people know it: the sign-in page offers \"Sign in with\" it."),
+    Setting("UPSTANDER_OIDC_CLIENT_ID", "", "The client id the provider registered Upstander under."),
+    Setting("UPSTANDER_OIDC_CLIENT_SECRET_FILE", "",
+            "A file holding the client secret the provider issued (kept out of the environment; read when needed)."),
+    Setting("UPSTANDER_OIDC_REDIRECT_URI", "",
+            "The address the provider sends people back to, exactly as registered with it (behind a reverse "
+            "proxy, https://HOST/login/sso/callback/); empty to take it from the request."),
+    Setting("UPSTANDER_OIDC_SCOPES", "openid profile email",
+            "The scopes asked for; add the one that makes the provider send group membership if it needs one."),
+    Setting("UPSTANDER_OIDC_GROUPS_CLAIM", "groups", "The claim that lists the groups the person is in."),
+    Setting("UPSTANDER_OIDC_ROLE_MAP", "",
+            "Which provider groups give which role, as a JSON object such as {\"PSD-ACU-Analysts\": \"ACU analyst\"}; "
+            "someone in several gets the role of the first listed, someone in none is refused. The role is set again "
+            "at every sign-in.", _group_roles),
+    Setting("UPSTANDER_OIDC_USERNAME_CLAIM", "preferred_username",
+            "The claim that names a new account, one the provider's administrators control (not the person). "
+            "Accounts are found again by the provider's subject identifier, never by name."),
+    Setting("UPSTANDER_OIDC_STAFF_ID_CLAIM", "staff_id",
+            "The claim that gives the person's force staff id, which need to know checks conflicts through; empty "
+            "to take none from the provider (set it with `upstander users add --sso-only --staff-id`)."),
+    Setting("UPSTANDER_OIDC_TRUST_SECOND_FACTOR", "0",
+            "1 to accept the provider's second factor for PSD and ACU roles when its ID token says one was used (amr "
+            "holds mfa, otp or hwk, or acr is one of UPSTANDER_OIDC_SECOND_FACTOR_ACR); 0 (the default) to ask for "
+            "Upstander's own authenticator code after every single sign-on as after a password.", _flag),
+    Setting("UPSTANDER_OIDC_SECOND_FACTOR_ACR", "",
+            "acr values that mean the provider used a second factor (as the provider documents them), separated by "
+            "spaces or commas; empty to go by amr alone.", _words),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

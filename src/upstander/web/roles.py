@@ -20,3 +20,9 @@ TRIAGE_ROLES = frozenset({Role.ACU_LEAD, Role.ACU_ANALYST})
 # Roles that must pass a second factor at sign-in (PSD and ACU).
 SECOND_FACTOR_ROLES = frozenset({Role.ACU_LEAD, Role.ACU_ANALYST, Role.PSD_INVESTIGATOR,
                                  Role.APPROPRIATE_AUTHORITY})
+
+
+def role_named(text: str) -> Role | None:
+    """The role a person wrote, by its words ("ACU analyst") or its code (acu_analyst), in any case; None if none."""
+    wanted = " ".join(text.replace("_", " ").split()).casefold()
+    return next((r for r in Role if wanted in (r.label.casefold(), r.value.replace("_", " "))), None)

@@ -96,6 +96,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # passwords; and every session, however it was signed in
+    "upstander.web.sso.backend.SsoBackend",  # single sign-on's callback only, when UPSTANDER_OIDC_ISSUER is set
+]
+# Single sign-on (mozilla-django-oidc): the provider's addresses, the client and its secret are read from the
+# settings table when a sign-in needs them (`upstander.web.sso.backend.oidc_setting`); these are fixed.
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_ALLOW_UNSECURED_JWT = False
+OIDC_TIMEOUT = 10
+OIDC_STORE_ACCESS_TOKEN = OIDC_STORE_ID_TOKEN = False
+OIDC_CREATE_USER = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "queue"
 # Idle-session timeout: a session unused for this long is ended (IdleTimeoutMiddleware); the cookie itself

@@ -46,3 +46,13 @@ def verify(secret: str, code: str, last_step: int, now: float | None = None) -> 
 
 def provisioning_uri(secret: str, username: str) -> str:
     return f"otpauth://totp/Upstander:{quote(username)}?secret={secret}&issuer=Upstander"
+
+
+def qr_code_svg(uri: str) -> str:
+    """The otpauth:// address as a QR code, SVG markup to put inline in a page (no script, no style attribute: the
+    page's Content-Security-Policy allows neither), for an authenticator app's camera."""
+    import segno
+
+    return str(segno.make(uri, error="m").svg_inline(
+        scale=1, svgclass="qr-code", lineclass=None, omitsize=True,
+        title="QR code that adds this Upstander account to an authenticator app"))

@@ -11,6 +11,7 @@ from upstander.web.views import (
     report_reveals,
     reports,
     sign_in_locks,
+    sso,
     triage,
 )
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("", triage.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("login/second-factor/", auth.second_factor, name="second_factor"),
+    path("login/sso/", sso.sso_start, name="sso_start"),
+    path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("logout/", auth.logout_view, name="logout"),
     path("sign-in-locks/", sign_in_locks.sign_in_locks, name="sign_in_locks"),
     path("sign-in-locks/clear/", sign_in_locks.clear_sign_in_lock, name="clear_sign_in_lock"),

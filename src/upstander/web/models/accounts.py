@@ -1,4 +1,5 @@
-"""Accounts: a role, the force staff record the account belongs to (for need to know), and the sign-in ceiling.
+"""Accounts: a role, the force staff record the account belongs to (for need to know), the sign-in ceiling, and
+the identity at the force's single sign-on provider that the account is linked to (if any).
 
 Guessing is slowed per client in memory (`upstander.web.sign_in_throttle`); what is kept here is only the
 ceiling across every client together, which stops a guesser with many addresses and shows up for the ACU lead.
@@ -45,8 +46,17 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_confirmed = models.BooleanField(default=False)
     totp_last_step = models.BigIntegerField(default=0)
+    # Single sign-on: the provider's issuer and its stable subject identifier for this person. An account is found
+    # by these two, never by a name or e-mail address the provider sends, which could match someone else's account.
+    sso_issuer = models.CharField(max_length=255, blank=True)
+    sso_subject = models.CharField(max_length=255, blank=True)
 
     objects = Accounts()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [models.UniqueConstraint(fields=["sso_issuer", "sso_subject"],
+                                               condition=~models.Q(sso_subject=""),
+                                               name="one_account_per_sso_identity")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Every new password is checked against AUTH_PASSWORD_VALIDATORS before it is stored, whichever path set

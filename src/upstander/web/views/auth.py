@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.web import totp
@@ -23,6 +24,8 @@ FAILED = ("Sign-in did not succeed: the details did not match, or there have bee
           "try again in a few minutes.")
 PENDING_USER, PENDING_NEXT = "_upstander_pending_user", "_upstander_pending_next"
 SECOND_FACTOR_OK = "_upstander_second_factor"
+# Every session is checked by the model backend, however the person signed in: it drops a disabled account.
+SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _failed(gate: SignInThrottle, request: HttpRequest, username: str, account: User | None,
@@ -60,7 +63,7 @@ def _check_password(request: HttpRequest, username: str, password: str) -> User 
 def _signed_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
     throttle().succeeded(user.username, client_address(request))
     user.record_login()
-    login(request, user)
+    login(request, user, backend=SESSION_BACKEND)
     return redirect(target or "home")
 
 
@@ -83,7 +86,26 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING_USER], request.session[PENDING_NEXT] = user.pk, target
                 return redirect("second_factor")
             return _signed_in(request, user, target)
-    return render(request, "web/login.html", {"error": error, "username": username}, status=400 if error else 200)
+    return render(request, "web/login.html", {"error": error, "username": username, "sso": _sso_offer(request)},
+                  status=400 if error else 200)
+
+
+def _sso_offer(request: HttpRequest) -> dict[str, str] | None:
+    """The single sign-on button's words and address (carrying a `next` on this site), or None when it is off."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from upstander.web.sso import config as sso_config
+
+    config = sso_config.current()
+    if config is None:
+        return None
+    target = request.GET.get("next", "")
+    safe = target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                      require_https=request.is_secure())
+    query = f"?{urlencode({'next': target})}" if safe else ""
+    return {"provider": config.provider_name, "url": reverse("sso_start") + query}
 
 
 @require_POST
@@ -120,7 +142,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             response = _signed_in(request, user, target)
             request.session[SECOND_FACTOR_OK] = True
             return response
+    enrol = not user.totp_confirmed
+    uri = totp.provisioning_uri(user.totp_secret, user.username) if enrol else ""
+    # segno's own markup: path data and the fixed title above, nothing a person typed.
+    qr_code = mark_safe(totp.qr_code_svg(uri)) if enrol else ""  # nosec B308 B703  # segno's SVG, no user text
     return render(request, "web/second_factor.html", {
-        "enrol": not user.totp_confirmed, "secret": user.totp_secret if not user.totp_confirmed else "",
-        "uri": totp.provisioning_uri(user.totp_secret, user.username) if not user.totp_confirmed else "",
+        "enrol": enrol, "secret": user.totp_secret if enrol else "", "uri": uri, "qr_code": qr_code,
         "error": error}, status=400 if error else 200)
