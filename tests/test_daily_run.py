@@ -45,7 +45,8 @@ def python_in(home: Path, code: str) -> str:
 @pytest.fixture(scope="module")
 def delivery(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("delivery") / "day"
-    made = cli(out.parent, "simulate", "--staff", "60", "--days", "14", "--every-flag", "--seed", "4", "--out", str(out))
+    made = cli(out.parent, "simulate", "--staff", "60", "--days", "14", "--every-flag", "--seed", "4",
+               "--out", str(out))
     assert made.returncode == 0, made.stderr[-2000:]
     return out
 
