@@ -37,6 +37,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _days(text: str) -> int:
+    """A retention period: a whole number of days, at least one (0 would delete a record the day it is made)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a whole number of days, got {text!r}") from None
+    if value < 1:
+        raise ValueError(f"expected a whole number of days of at least 1, got {text!r}")
+    return value
+
+
 def _proxy_address(text: str) -> str:
     """One IP address (a reverse proxy's), or empty for none."""
     text = text.strip()
@@ -195,6 +206,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTANDER_OIDC_SECOND_FACTOR_ACR", "",
             "acr values that mean the provider used a second factor (as the provider documents them), separated by "
             "spaces or commas; empty to go by amr alone.", _words),
+    # Retention (`upstander retention`, docs/retention.md). Each default says where it comes from; where it is
+    # judgement it says so.
+    Setting("UPSTANDER_RETAIN_NFA_ALERTS_DAYS", "730",
+            "Days an alert closed with no further action or as a false positive is kept after that decision, "
+            "then deleted from the triage queue and the alert store (a tombstone stops detection raising it again "
+            "for the same activity). Judgement: two years, so a pattern that comes back is seen beside the alert "
+            "closed on it (complaints count over one year, red flag 7), and no longer, as nothing was found.",
+            _days),
+    Setting("UPSTANDER_RETAIN_MONITORING_DAYS", "2190",
+            "Days the lake keeps monitoring events (system audit log, work-device communications, vehicle and "
+            "terminal positions, radio status) and quarantined rows, by the day they happened. Six years: the "
+            "MoPI review period for most police information and the time within which a civil claim can be "
+            "brought; survivors often report years later, and the contact review then needs the history. The "
+            "detectors look back at most a year on these feeds.", _days),
+    Setting("UPSTANDER_RETAIN_INCIDENT_LINKS_DAYS", "3650",
+            "Days the lake keeps who was involved in each incident (incident_staff, incident_people), by the day "
+            "the link was recorded. Ten years: the MoPI review period for sexual, violent and serious matters, "
+            "and the look-back of the new-partner check (red flag 9), which searches ten years of records.",
+            _days),
+    Setting("UPSTANDER_RETAIN_ACCESS_LOG_DAYS", "2190",
+            "Days an access-log entry is kept; older entries are deleted oldest first behind a signed retention "
+            "anchor, so the chain still verifies. Judgement: six years, as for monitoring events, since the log "
+            "is the evidence when a user of Upstander is investigated for misusing it.", _days),
+    Setting("UPSTANDER_RETAIN_CLOSED_REPORTS_DAYS", "3650",
+            "Days a confidential report is kept after it is closed, with its messages, attachments and reveal "
+            "decisions; never deleted while a case that is not closed is about the staff it is linked to, or a "
+            "reveal request on it is undecided or approved but not yet shown. Ten years: the MoPI review period "
+            "for sexual and serious matters (APSP case study 5 turned on intelligence ten years old).", _days),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -160,12 +160,17 @@ def _watchlist_audits(home: Path) -> tuple[str, dict[str, Any]]:
 
 
 def _retention(home: Path) -> tuple[str, dict[str, Any]]:
+    from upstander import retention
+
     try:
-        from upstander import retention  # type: ignore[attr-defined]
-    except ImportError:
-        return "retention: not configured in this version", {}
-    done = retention.apply(home)
-    return done.said(), done.to_json()
+        done = retention.apply(home, actor=retention.Actor(f"daily job ({getpass.getuser()})"))
+    except ValueError as exc:  # a bad retention setting, named: nothing was deleted
+        raise StepFailed(str(exc), UNUSABLE) from None
+    if done.failed:
+        raise StepFailed("retention: " + "; ".join(f"{k.kind}: {k.error}" for k in done.failed))
+    deleted = [f"{k.deleted:,} {k.unit} of {k.kind}" for k in done.kinds if k.deleted]
+    said = "retention: deleted " + ", ".join(deleted) if deleted else "retention: nothing due"
+    return said, done.to_json()
 
 
 def _obligations(summary: DailySummary) -> tuple[str, dict[str, Any]]:

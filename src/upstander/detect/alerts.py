@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from upstander.detect import tombstones
 from upstander.detect.catalogue import Detector
 
 SCHEMA = """
@@ -56,6 +57,7 @@ class AlertStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as con:
             con.execute(SCHEMA)
+            con.execute(tombstones.SCHEMA)
             con.execute(f"""INSERT INTO lookup_stats_daily SELECT DATE '{LEGACY_DAY}', staff_id, lookups, explained
                             FROM lookup_stats WHERE NOT EXISTS (SELECT 1 FROM lookup_stats_daily)""")  # nosec B608  # table names and a constant date from this module; values are registered tables
 
@@ -94,6 +96,7 @@ class AlertStore:
                        list_sort(person_ids), window_start, window_end, alerted_at, score, ?, list_sort(evidence),
                        summary
                 FROM findings
+                WHERE {tombstones.not_retired(f"md5(? || '|' || {key_sql})", "coalesce(window_end, alerted_at)")}
                 ON CONFLICT (alert_id) DO UPDATE SET
                     window_start = least(alerts.window_start, excluded.window_start),
                     window_end = greatest(alerts.window_end, excluded.window_end),
@@ -103,7 +106,7 @@ class AlertStore:
                     summary = excluded.summary,
                     updated = now()
                 """,  # nosec B608  # table names and a constant date from this module; values are registered tables
-                [det.id, det.id, list(det.red_flags), det.category, det.kind, det.weight],
+                [det.id, det.id, list(det.red_flags), det.category, det.kind, det.weight, det.id],
             )
             return con.execute("SELECT count(*) FROM alerts").fetchall()[0][0] - before
 

@@ -35,6 +35,8 @@ class Manifest:
     quarantine: list[str] = field(default_factory=list)
     # [staging path, final path] pairs still to be moved: the redo log of a load that has committed.
     pending_moves: list[list[str]] = field(default_factory=list)
+    # Files no longer listed, still to be deleted: the redo log of a retention commit (upstander.retention).
+    pending_deletes: list[str] = field(default_factory=list)
     version: int = FORMAT_VERSION
 
     @classmethod
@@ -47,6 +49,7 @@ class Manifest:
             data={k: list(v) for k, v in data.get("data", {}).items()},
             quarantine=list(data.get("quarantine", [])),
             pending_moves=[list(p) for p in data.get("pending_moves", [])],
+            pending_deletes=[str(p) for p in data.get("pending_deletes", [])],
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -116,10 +116,12 @@ class Lake:
                 self._locked = False
 
     def recover(self) -> None:
-        """Roll a committed load forward and discard uncommitted staging. The caller holds the lock."""
+        """Roll a committed load or retention forward and discard uncommitted staging. The caller holds the lock."""
         manifest = read_manifest(self.root)
         if manifest.pending_moves:
             self.finish_moves(manifest)
+        if manifest.pending_deletes:
+            self.finish_deletes(manifest)
         shutil.rmtree(self.root / STAGING, ignore_errors=True)
         (self.root / "_manifest.json.tmp").unlink(missing_ok=True)
 
@@ -152,6 +154,23 @@ class Lake:
             if directory.exists():
                 fsync_dir(directory)
         manifest.pending_moves = []
+        write_manifest(self.root, manifest)
+
+    def finish_deletes(self, manifest: Manifest) -> None:
+        """Delete files a committed manifest no longer lists (idempotent), their emptied day folders with them,
+        and clear the redo log. The caller holds the lock."""
+        touched: set[Path] = set()
+        for rel in manifest.pending_deletes:
+            path = self.root / rel
+            path.unlink(missing_ok=True)
+            touched.add(path.parent)
+        for directory in sorted(touched, key=lambda p: len(p.parts), reverse=True):
+            if directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()
+                directory = directory.parent
+            if directory.is_dir():
+                fsync_dir(directory)
+        manifest.pending_deletes = []
         write_manifest(self.root, manifest)
 
     def discard_staging(self) -> None:

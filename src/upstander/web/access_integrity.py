@@ -111,10 +111,13 @@ def advance(head: Head) -> None:
 def verify_log() -> Verdict:
     """Whether the access log is whole: the keyed chain from first to last entry, and the checkpoint's head
     still in it."""
-    from upstander.web.models import AccessLog
-    from upstander.web.models.access_log import verify_chain
+    from upstander.web.models import AccessLog, RetentionAnchor
+    from upstander.web.models.access_log import AnchorError, verify_chain
 
-    broken = verify_chain()
+    try:
+        broken = verify_chain()
+    except AnchorError as exc:
+        return Verdict(False, f"The access log cannot be trusted: {exc}.")
     if broken is not None:
         return Verdict(False, f"The access log's chain breaks at entry {broken}: that entry was edited, one before "
                               "it removed, or the log re-chained without the key.")
@@ -142,7 +145,11 @@ def verify_log() -> Verdict:
     if there != (head.entry_id, head.hash):
         return Verdict(False, f"Entry {head.seq:,} of the access log is not the one the checkpoint written at "
                               f"{written} records (entry {head.entry_id}): the log was rewritten and re-chained.")
-    return Verdict(True, f"The access log is intact: {last.seq:,} entries, the last (entry {last.pk}) at "
+    pruned = RetentionAnchor.objects.order_by("-seq").first()
+    held = (f"{last.seq:,} entries" if pruned is None else
+            f"entries {pruned.seq + 1:,} to {last.seq:,} (the {pruned.seq:,} before were deleted under the "
+            f"retention policy, the last of them written at {pruned.last_at.isoformat()})")
+    return Verdict(True, f"The access log is intact: {held}, the last (entry {last.pk}) at "
                          f"{last.at.isoformat()}, chained under the key and holding the checkpoint written at "
                          f"{written}.")
 
@@ -151,12 +158,16 @@ def anchor() -> Verdict:
     """Start a checkpoint at the current head where there is none (a log from before checkpoints, or one moved
     to this home), after checking the chain; never replaces a checkpoint that exists."""
     from upstander.web.models import AccessLog
-    from upstander.web.models.access_log import verify_chain
+    from upstander.web.models.access_log import AnchorError, verify_chain
 
     if checkpoint_path().exists():
         return Verdict(False, f"The access log already has a checkpoint ({checkpoint_path()}): it is never "
                               "replaced by hand, since that would hide entries cut from the end.")
     last = AccessLog.objects.order_by("-seq").first()
-    if last is not None and verify_chain() is None:
+    try:
+        whole = verify_chain() is None
+    except AnchorError:
+        whole = False  # verify_log says why
+    if last is not None and whole:
         advance(Head.of(last))
     return verify_log()

@@ -1,6 +1,6 @@
 """The web application's tables, one module per domain."""
 
-from upstander.web.models.access_log import AccessLog
+from upstander.web.models.access_log import AccessLog, RetentionAnchor
 from upstander.web.models.accounts import User
 from upstander.web.models.alerts import Alert, Disposition
 from upstander.web.models.cases import Case, EngagementEntry
@@ -12,4 +12,4 @@ from upstander.web.models.reports import IdentityReveal, Report, ReportAttachmen
 
 __all__ = ["AccessLog", "Alert", "Case", "Declaration", "DevelopmentAction", "Disposition", "EngagementEntry",
            "IdentityReveal", "IntelligenceRecord", "IntelligenceSubject", "PortalVisit", "Report",
-           "ReportAttachment", "ReportMessage", "ReportSubject", "StaffMember", "Team", "User"]
+           "ReportAttachment", "ReportMessage", "ReportSubject", "RetentionAnchor", "StaffMember", "Team", "User"]

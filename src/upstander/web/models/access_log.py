@@ -32,7 +32,11 @@ _CHAIN_LOCK = 720_413  # PostgreSQL advisory lock key serialising appends
 
 
 class AppendOnlyError(Exception):
-    """The access log is never updated or deleted."""
+    """The access log is never updated or deleted (only its oldest entries pruned, behind a retention anchor)."""
+
+
+class AnchorError(Exception):
+    """The retention anchor the chain starts from is not signed under the chain's key."""
 
 
 class AccessLog(models.Model):
@@ -62,6 +66,45 @@ class AccessLog(models.Model):
     def compute_hash(self, key: bytes | None = None) -> str:
         return chain_hash(key or chain_key(), self.seq, self.at, self.username, self.staff_id, self.action,
                           self.object_type, self.object_id, self.detail, self.prev_hash)
+
+
+class RetentionAnchor(models.Model):
+    """Where the chain starts once its oldest entries are deleted under the retention policy: the place and hash
+    of the last entry deleted, signed under the chain's key. One row per pruning, never changed; the chain is
+    checked from the anchor with the highest place. Deleting anchors, or entries past one, shows as a chain that
+    does not start where its anchor says; a forged or edited anchor fails its signature."""
+
+    seq = models.BigIntegerField(unique=True)  # the last deleted entry's place
+    hash = models.CharField(max_length=64)  # and its hash: the first kept entry's prev_hash
+    last_at = models.DateTimeField()  # when the last deleted entry was written
+    removed = models.BigIntegerField()  # entries this pruning deleted
+    made_at = models.DateTimeField()
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("retention anchors cannot be changed")
+        super().save(*args, **kwargs)
+
+    def sign(self, key: bytes) -> str:
+        payload = json.dumps(["upstander-access-log-anchor-v1", self.seq, self.hash, self.last_at.isoformat(),
+                              self.removed, self.made_at.isoformat()], separators=(",", ":"))
+        return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def chain_start(key: bytes) -> tuple[int, str, RetentionAnchor | None]:
+    """(the first place, the hash it links to, the anchor if any) where the chain starts: 1 and GENESIS, or just
+    after the latest retention anchor. AnchorError when that anchor's signature does not hold."""
+    anchor = RetentionAnchor.objects.order_by("-seq").first()
+    if anchor is None:
+        return 1, GENESIS, None
+    if not hmac.compare_digest(anchor.sign(key), anchor.signature):
+        raise AnchorError(f"the access log's retention anchor at entry {anchor.seq:,} is not signed under the "
+                          "chain's key: it was forged or edited")
+    return anchor.seq + 1, anchor.hash, anchor
 
 
 def chain_key() -> bytes:
@@ -114,9 +157,9 @@ def record(user: Any, action: str, object_type: str, object_id: object, detail: 
 
 def verify_chain(key: bytes | None = None) -> int | None:
     """The id of the first entry whose place, link or keyed hash does not hold, or None when the chain is
-    intact from its first entry to its last."""
+    intact from its first entry (or its retention anchor) to its last. AnchorError for a forged anchor."""
     key = key or chain_key()
-    prev, seq = GENESIS, 1
+    seq, prev, _ = chain_start(key)
     for entry in AccessLog.objects.order_by("id").iterator(chunk_size=2000):
         if entry.seq != seq or entry.prev_hash != prev or not hmac.compare_digest(entry.compute_hash(key),
                                                                                       entry.hash):

@@ -51,6 +51,8 @@ class Report(models.Model):
     route = models.CharField(max_length=16, choices=Route.choices)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    # When it was last closed (cleared if reopened): the retention period runs from here (docs/retention.md).
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     receipt_hash = models.CharField(max_length=64, unique=True)  # Argon2id of the receipt code; the code is not kept
     anonymous = models.BooleanField(default=True)
     # The reporter (sealed; empty when anonymous).

@@ -177,8 +177,10 @@ def report_update(request: HttpRequest, report_id: int) -> HttpResponse:
         return render_report(request, report, errors, status=400)
     was = report.subject_staff_id
     with transaction.atomic():
+        if status != report.status:  # retention of a closed report runs from its closing
+            report.closed_at = timezone.now() if status == Report.Status.CLOSED else None
         report.status, report.subject_staff_id = status, staff_id
-        report.save(update_fields=["status", "subject_staff_id"])
+        report.save(update_fields=["status", "subject_staff_id", "closed_at"])
         report.linked_intelligence.add(*[mine[r] for r in references])
         link = f"linked to {staff_id or 'nobody'}" + (f" (was {was or 'nobody'})" if was != staff_id else "")
         record(user, "change", "report", report.reference,
