@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from upstander.lake.crash import crash_point
 from upstander.lake.manifest import exclusive_lock, fsync_dir, fsync_file
 
 LOCK_NAME = "alerts.lock"
@@ -110,7 +111,7 @@ def swapped_in(path: Path, *, wait: bool = True, on_wait: Callable[[str], None] 
             con = _attached(new, read_only=False)
         except (OSError, duckdb.Error) as exc:
             _remove(new)
-            raise StoreError(f"cannot copy the alert store {path} to write it: {_first_line(exc)}") from exc
+            raise StoreError(f"cannot open a copy of the alert store {path} to write it: {_first_line(exc)}") from exc
         try:
             yield con
             con.execute(f"CHECKPOINT {ATTACHED}")
@@ -119,6 +120,7 @@ def swapped_in(path: Path, *, wait: bool = True, on_wait: Callable[[str], None] 
             _remove(new)
             raise
         _close(con)
+        crash_point("store_before_swap")
         _commit(new, path)
 
 
