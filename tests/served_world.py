@@ -82,6 +82,7 @@ def _main(home: Path) -> None:
     init_keys()
     runtime.setup()
     runtime.migrate()
+    from django.template.defaultfilters import floatformat
     from django.urls import reverse
 
     from upstander.risk.matrix import risk_matrix
@@ -89,7 +90,8 @@ def _main(home: Path) -> None:
 
     world = build(home)
     conflicted = {world.subject.staff_id, world.alert.subject_staff_id}
-    expected = {reverse("person", args=[r.staff_id]): f"{r.total:.1f}" for r in risk_matrix(home)
+    # As the page rounds it (half up: 16.45 shows as 16.5, where Python's format gives 16.4).
+    expected = {reverse("person", args=[r.staff_id]): floatformat(r.total, 1) for r in risk_matrix(home)
                 if r.staff_id not in conflicted}
     session = signed_in(world.analyst).cookies["sessionid"].value
     print(json.dumps({"session": session, "person_totals": expected, "queue": reverse("queue")}))
