@@ -110,3 +110,18 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1366, "height": 800})  # type: ignore[attr-defined]
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def small_detected_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small force (60 staff, 14 days, every red flag) loaded and detected once: `upstander detect --full` takes
+    about two seconds on it, for tests that run detection many times. Tests copy it (storeworld.copy_home)."""
+    from upstander.detect.engine import run_detection
+    from upstander.feeds.loading import load_delivery
+
+    base = tmp_path_factory.mktemp("small")
+    delivery = simulate(60, 14, 3, base / "delivery", every_flag=True)
+    path = base / "home"
+    load_delivery(delivery.out, home=path)
+    run_detection(path, full=True)
+    return path

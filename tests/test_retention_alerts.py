@@ -126,7 +126,7 @@ def test_a_busy_store_deletes_nothing_anywhere(world: World, closed: dict, monke
 
 
 def test_tombstones_are_forgotten_once_the_lake_holds_nothing_that_old(world: World) -> None:
-    with AlertStore(world.home).connect() as con:
+    with AlertStore(world.home).writing() as con:
         tombstones.bury(con, [("x1", datetime.fromisoformat("2014-05-01T00:00:00+00:00")),
                               ("x2", datetime.fromisoformat("2024-05-01T00:00:00+00:00"))],
                         datetime.fromisoformat("2025-01-01T00:00:00+00:00"))

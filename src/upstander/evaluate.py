@@ -57,7 +57,7 @@ def read_truth(path: Path) -> list[TruthRow]:
 
 
 def _alerts(home: Path) -> list[dict[str, Any]]:
-    with AlertStore(home).connect() as con:
+    with AlertStore(home).reading() as con:
         cur = con.execute("""SELECT alert_id, detector_id, red_flags, subject_staff_id, person_ids,
                                     epoch(alerted_at) AS alerted_at, epoch(window_end) AS window_end
                              FROM alerts WHERE kind = 'alert'""")
@@ -78,7 +78,7 @@ def first_hit_delay(t: TruthRow, alerts: list[dict[str, Any]]) -> float | None:
 
 def explained_share(home: Path, exclude_staff: set[str]) -> float | None:
     """Share of look-ups by staff outside the ground truth that the data explains (recorded by detect)."""
-    with AlertStore(home).connect() as con:
+    with AlertStore(home).reading() as con:
         con.register("_excluded", pa.table({"staff_id": pa.array(sorted(exclude_staff), pa.string())}))
         [(share,)] = con.execute("""SELECT sum(explained) / nullif(sum(lookups), 0) FROM lookup_stats
                                     WHERE staff_id NOT IN (SELECT staff_id FROM _excluded)""").fetchall()

@@ -1,16 +1,24 @@
-"""`upstander detect [--full] [--json]`: run the detector files over the lake and store alerts."""
+"""`upstander detect [--full] [--json]`: run the detector files over the lake and store alerts.
+
+A run waits for another run (or another change to the alert store) to finish, saying so on standard error; a
+run that fails prints one line naming what failed and exits 1, leaving the previous alerts in place.
+"""
 
 from __future__ import annotations
 
 import json
 
+import duckdb
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from upstander.cli import app
 from upstander.cli.progress import err_console, progress_bar
 from upstander.detect.catalogue import load_detectors
 from upstander.detect.engine import DetectionSummary, run_detection
+from upstander.detect.store_files import StoreError
+from upstander.lake import LakeError
 
 
 @app.command()
@@ -20,9 +28,15 @@ def detect(
 ) -> None:
     """Run every detector over the lake (incrementally by default) and store what they find as alerts."""
     detectors = load_detectors()
-    with progress_bar() as bar:
-        task = bar.add_task("Detecting", total=len(detectors))
-        summary = run_detection(full=full, detectors=detectors, on_detector=lambda _id: bar.advance(task))
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("Detecting", total=len(detectors))
+            summary = run_detection(full=full, detectors=detectors, on_detector=lambda _id: bar.advance(task),
+                                    on_wait=lambda m: bar.console.print(escape(m), soft_wrap=True))
+    except (StoreError, LakeError, duckdb.Error, OSError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        err_console.print(f"[red]detection failed, alerts unchanged:[/] {escape(first)}", soft_wrap=True)
+        raise typer.Exit(1) from None
     if json_output:
         typer.echo(json.dumps(summary.to_json()))
     else:

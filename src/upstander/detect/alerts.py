@@ -1,13 +1,14 @@
 """The alert store: one row per (detector, key), updated in place as a pattern grows.
 
 It lives in its own DuckDB file under UPSTANDER_HOME, apart from the lake, so detection never writes to data
-the loader owns. The web application reads alerts from here.
+the loader owns. The web application reads alerts from here. Readers use `reading()`; every change goes through
+`writing()`, which writes a copy and swaps it in (see store_files.py), so readers and writers never block each
+other and a failed run leaves the store as it was.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ import pyarrow as pa
 
 from upstander.detect import tombstones
 from upstander.detect.catalogue import Detector
+from upstander.detect.store_files import read_only, say_on_stderr, swapped_in
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
@@ -48,33 +50,47 @@ CREATE TABLE IF NOT EXISTS lookup_stats_daily (
 LEGACY_DAY = "0001-01-01"
 
 
-_OPEN = threading.Lock()  # held only while a connection is opened or closed
-
-
 class AlertStore:
     def __init__(self, home: Path) -> None:
         self.path = Path(home) / "alerts.duckdb"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as con:
+        self._writer: duckdb.DuckDBPyConnection | None = None  # the open writing() block's connection, if any
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the store as it is now, closed at the end. It never waits for a writer and
+        never makes one wait; a run that finishes meanwhile is seen by the next reading()."""
+        with read_only(self.path, SCHEMA) as con:
+            yield con
+
+    @contextmanager
+    def writing(self, *, wait: bool = True, on_wait: Callable[[str], None] | None = say_on_stderr
+                ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to a copy of the store that replaces it when the block ends, or is discarded
+        if the block raises. Takes the store's lock: a second writer (another `upstander detect`, a watchlist
+        change) waits, told through `on_wait`; with wait=False it raises StoreBusy instead. The methods below
+        called inside the block write to the same copy; called outside one, each makes its own."""
+        if self._writer is not None:  # nested: part of the same change
+            yield self._writer
+            return
+        with swapped_in(self.path, wait=wait, on_wait=on_wait) as con:
             con.execute(SCHEMA)
             con.execute(tombstones.SCHEMA)
             con.execute(f"""INSERT INTO lookup_stats_daily SELECT DATE '{LEGACY_DAY}', staff_id, lookups, explained
                             FROM lookup_stats WHERE NOT EXISTS (SELECT 1 FROM lookup_stats_daily)""")  # nosec B608  # table names and a constant date from this module; values are registered tables
+            self._writer = con
+            try:
+                yield con
+            finally:
+                self._writer = None
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one piece of work, closed at the end. Within a process, opening and closing take
-        turns: DuckDB refuses to attach a file that another thread is attaching or detaching ("Unique file handle
-        conflict"), which the web server's concurrent person views hit. The work itself runs concurrently, and the
-        file is not held open between uses, so `upstander detect` in another process can write to it."""
-        with _OPEN:
-            con = duckdb.connect(str(self.path))
-        try:
-            con.execute("SET TimeZone = 'UTC'")
-            yield con
-        finally:
-            with _OPEN:
-                con.close()
+        """Inside writing(), its connection; otherwise a read-only one (reading())."""
+        if self._writer is not None:
+            yield self._writer
+        else:
+            with self.reading() as con:
+                yield con
 
     def upsert(self, det: Detector, findings: pa.Table) -> int:
         """Store findings as alerts; returns how many alerts are new."""
@@ -85,7 +101,7 @@ class AlertStore:
             else f"coalesce({k}::VARCHAR, '')"
             for k in det.key
         )
-        with self.connect() as con:
+        with self.writing() as con:
             con.register("findings", findings)
             before = con.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
             con.execute(
@@ -115,7 +131,7 @@ class AlertStore:
         all days when None) and its watermark in one transaction. The days of the window replace what an earlier
         or interrupted run wrote for them, so a re-run never counts a look-up twice; `lookup_stats` holds the
         per-person totals over every day."""
-        with self.connect() as con:
+        with self.writing() as con:
             con.register("stats", stats)
             con.execute("BEGIN TRANSACTION")
             try:
@@ -144,7 +160,7 @@ class AlertStore:
         return date.fromisoformat(row[0]) if row else None
 
     def mark_processed(self, day: date) -> None:
-        with self.connect() as con:
+        with self.writing() as con:
             self._set_watermark(con, day)
 
     @staticmethod

@@ -21,6 +21,7 @@ from upstander.detect.alerts import AlertStore
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.lexicon import lexicon_table
+from upstander.detect.store_files import say_on_stderr
 from upstander.lake import Lake
 
 
@@ -86,11 +87,23 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
 
 
 def run_detection(home: Path | None = None, *, full: bool = False, detectors: list[Detector] | None = None,
-                  on_detector: Callable[[str], None] | None = None) -> DetectionSummary:
+                  on_detector: Callable[[str], None] | None = None,
+                  on_wait: Callable[[str], None] | None = say_on_stderr) -> DetectionSummary:
+    """The whole run writes one copy of the alert store, swapped in at the end (AlertStore.writing): readers go on
+    reading the previous store meanwhile, a run that fails leaves it untouched, and a second run waits for this
+    one (told through `on_wait`) and then starts from this one's watermark."""
     began = time.perf_counter()
     lake = Lake(home)
     store = AlertStore(lake.home)
     detectors = detectors if detectors is not None else load_detectors()
+    with store.writing(on_wait=on_wait):
+        summary = _detect(lake, store, full, detectors, on_detector)
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+def _detect(lake: Lake, store: AlertStore, full: bool, detectors: list[Detector],
+            on_detector: Callable[[str], None] | None) -> DetectionSummary:
     con = lake.connect()
     span = data_span(con)
     summary = DetectionSummary(since=None, full=full)
@@ -116,7 +129,6 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
             on_detector(det.id)
     store.finish_run(stats, since, last)
     summary.alerts_total = store.count()
-    summary.seconds = time.perf_counter() - began
     return summary
 
 

@@ -111,15 +111,29 @@ def lake_lock(root: Path, *, wait: bool = True, on_wait: Callable[[str], None] |
     If another process holds it: with wait, report once through on_wait and block; without, raise LakeBusy.
     """
     root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    with exclusive_lock(root / LOCK, f"a load is already running on lake {root}", wait=wait, on_wait=on_wait,
+                        busy=LakeBusy):
+        yield
+
+
+@contextmanager
+def exclusive_lock(path: Path, busy_message: str, *, wait: bool = True,
+                   on_wait: Callable[[str], None] | None = None, busy: type[Exception] | None = None
+                   ) -> Iterator[None]:
+    """Hold an exclusive flock on `path` (made 0600 if missing), with the holder's pid written in it.
+
+    If another process holds it: with wait, report once through on_wait ("<busy_message> (pid N); waiting for
+    it to finish") and block; without, raise `busy` with that message. Another thread of this process holding it
+    also blocks: flock locks belong to the open file, and each call opens its own."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            message = f"a load is already running on lake {root} (pid {holder})"
+            message = f"{busy_message} (pid {holder})"
             if not wait:
-                raise LakeBusy(message) from None
+                raise (busy or LakeBusy)(message) from None
             if on_wait:
                 on_wait(message + "; waiting for it to finish")
             fcntl.flock(fd, fcntl.LOCK_EX)

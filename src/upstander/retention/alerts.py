@@ -22,7 +22,7 @@ import duckdb
 from django.db import transaction
 from django.db.models import Q
 
-from upstander.detect import tombstones
+from upstander.detect import store_files, tombstones
 from upstander.detect.alerts import AlertStore
 from upstander.retention.policy import INCIDENT_LINKS, MONITORING, NFA_ALERTS, Policy
 from upstander.retention.summary import KindResult, ranges
@@ -77,7 +77,9 @@ def _forget_in_store(home: Path, alerts: list[tuple[str, datetime]], now: dateti
     of the store that has an alert_id column, in one transaction; tombstones older than `forgotten` dropped."""
     ids = [alert_id for alert_id, _ in alerts]
     try:
-        with AlertStore(home).connect() as con:
+        # Through the store's writer (a copy swapped in whole), never waiting: a detect run holding it means
+        # retention tries again on its next run.
+        with AlertStore(home).writing(wait=False) as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 ends = dict(con.execute("""SELECT alert_id, coalesce(window_end, alerted_at) FROM alerts
@@ -91,7 +93,7 @@ def _forget_in_store(home: Path, alerts: list[tuple[str, datetime]], now: dateti
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-    except duckdb.IOException as exc:  # another process (a detect run) holds the store's file lock
+    except (duckdb.IOException, store_files.StoreBusy) as exc:  # a detect run holds the store
         raise StoreBusy(f"the alert store {home / 'alerts.duckdb'} is in use by another process (a detect run?); "
                         f"no alert was deleted: run retention again when it has finished ({exc})") from None
 

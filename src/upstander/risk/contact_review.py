@@ -243,7 +243,7 @@ def _people(con: duckdb.DuckDBPyConnection, rows: dict[str, ContactRow]) -> None
 
 def _alerts(home: Path, staff_id: str, rows: dict[str, ContactRow]) -> None:
     """Alerts about this member of staff that name the person or cite one of the row's evidence rows."""
-    with AlertStore(home).connect() as con:
+    with AlertStore(home).reading() as con:
         alerts = con.execute("""SELECT alert_id, detector_id, person_ids, evidence FROM alerts
                                 WHERE subject_staff_id = ? AND kind = 'alert'""", [staff_id]).fetchall()
     for r in rows.values():

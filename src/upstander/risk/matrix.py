@@ -93,7 +93,7 @@ def risk_matrix(home: Path | None = None, only: list[str] | None = None,
     (their points are the same, their rank is among themselves). `con` is an open lake connection to reuse."""
     lake = Lake(home)
     con = con or lake.connect()
-    with AlertStore(lake.home).connect() as store:  # one connection to the alert store for everything below
+    with AlertStore(lake.home).reading() as store:  # one connection to the alert store for everything below
         return _matrix(con, store, only)
 
 
@@ -137,7 +137,7 @@ def notes(home: Path | None = None) -> list[str]:
     """What the matrix could and could not draw on, to print beside it."""
     path = Lake(home).home
     out = []
-    with AlertStore(path).connect() as store:
+    with AlertStore(path).reading() as store:
         has_intelligence, any_alerts = _has_table(store, "intelligence"), bool(_read_alerts(store))
     if has_intelligence:
         out.append("intelligence: read from the intelligence table in alerts.duckdb")

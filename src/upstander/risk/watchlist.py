@@ -97,9 +97,22 @@ class AuditResult:
 
 
 @contextmanager
-def _store(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    with AlertStore(Lake(home).home).connect() as con:
+def _changing(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A change to the watchlist: written to a copy of the alert store and swapped in (AlertStore.writing), so
+    it waits for a detection run in progress (saying so on standard error) and never disturbs readers."""
+    with AlertStore(Lake(home).home).writing() as con:
         con.execute(SCHEMA)
+        yield con
+
+
+@contextmanager
+def _reading(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only; before the first watchlist change the tables are missing, and read as empty (temporary
+    tables of the same shape, which vanish with the connection)."""
+    with AlertStore(Lake(home).home).reading() as con:
+        present = {t for t, in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+        if not present & {"watchlist", "watchlist_audits"}:  # made together, so both or neither
+            con.execute(SCHEMA.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE IF NOT EXISTS"))
         yield con
 
 
@@ -125,7 +138,7 @@ def add(home: Path | None, staff_id: str, reason: str, *, added_by: str | None =
     if not added_by:
         raise WatchlistError("say who is adding the entry (added_by)")
     require_staff(Lake(home).connect(), staff_id)
-    with _store(home) as con:
+    with _changing(home) as con:
         if _active(con, staff_id, now):
             raise WatchlistError(f"{staff_id} is already on the watchlist; remove the entry first to change it")
         con.execute("INSERT INTO watchlist (staff_id, added_by, reason, added_at, review_every_days, until) "
@@ -136,7 +149,7 @@ def add(home: Path | None, staff_id: str, reason: str, *, added_by: str | None =
 def remove(home: Path | None, staff_id: str, *, removed_by: str | None = None, now: datetime | None = None) -> None:
     """End monitoring of a member of staff; the entry and its audits are kept, marked removed."""
     now = _aware(now)
-    with _store(home) as con:
+    with _changing(home) as con:
         if not _active(con, staff_id, now):
             raise WatchlistError(f"{staff_id} is not on the watchlist")
         con.execute("UPDATE watchlist SET removed_at = ?, removed_by = ? WHERE staff_id = ? AND removed_at IS NULL",
@@ -150,7 +163,7 @@ def _active(con: duckdb.DuckDBPyConnection, staff_id: str, now: datetime) -> boo
 
 def entries(home: Path | None, now: datetime | None = None) -> list[WatchEntry]:
     """Current entries (not removed, not past their end date), with their last audit."""
-    with _store(home) as con:
+    with _reading(home) as con:
         rows = con.execute("""
             SELECT w.staff_id, w.added_by, w.reason, w.added_at::TIMESTAMP, w.review_every_days, w.until::TIMESTAMP,
                    max(a.period_end)::TIMESTAMP, max(a.run_at)::TIMESTAMP
@@ -193,7 +206,7 @@ def run_audits(home: Path | None, now: datetime | None = None) -> list[AuditResu
     first = min(s for s, _ in periods.values())
     scoped_context(con, sorted(periods), since=first.date())
     results = [_audit(con, staff_id, start, end, now) for staff_id, (start, end) in sorted(periods.items())]
-    with _store(home) as store:
+    with _changing(home) as store:
         for r in results:
             store.execute("INSERT INTO watchlist_audits VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                           [r.staff_id, r.run_at, r.period_start, r.period_end, r.lookups, r.unexplained,
@@ -203,7 +216,7 @@ def run_audits(home: Path | None, now: datetime | None = None) -> list[AuditResu
 
 def audits(home: Path | None, staff_id: str | None = None) -> list[AuditResult]:
     """Recorded audit results, newest first."""
-    with _store(home) as con:
+    with _reading(home) as con:
         rows = con.execute("""SELECT staff_id, run_at::TIMESTAMP, period_start::TIMESTAMP, period_end::TIMESTAMP,
                                      lookups, unexplained, unexplained_refs, summary FROM watchlist_audits
                               WHERE ? IS NULL OR staff_id = ? ORDER BY run_at DESC, staff_id""",

@@ -6,18 +6,23 @@ place: never a duplicate, and an analyst's assignment and disposition are kept.
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from django.db import transaction
+from django.db import connections, transaction
 
 from upstander.detect.alerts import AlertStore
+from upstander.detect.store_files import StoreBusy
 from upstander.lake import Lake
 from upstander.web.models import Alert, Declaration, IntelligenceSubject, Report, StaffMember, Team
 from upstander.web.reporting.subjects import refresh_report_subjects
 
+_log = logging.getLogger("upstander.web")
 _BATCH = 2000
 _ALERT_UPDATES = ["detector_id", "red_flags", "category", "subject_staff_id", "subject_team_id", "person_ids",
                   "window_start", "window_end", "alerted_at", "score", "evidence", "summary"]
@@ -71,7 +76,7 @@ def _team_supervisors(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 def sync_alerts(home: Path) -> tuple[int, int]:
     """(alerts seen, alerts new). Amplifiers (red flag 13) stay in the risk matrix, not the triage queue."""
     teams = dict(StaffMember.objects.values_list("staff_id", "team_id"))
-    with AlertStore(home).connect() as con:
+    with AlertStore(home).reading() as con:
         rows = con.execute("""SELECT alert_id, detector_id, red_flags, category, subject_staff_id, person_ids,
                                      epoch(window_start), epoch(window_end), epoch(alerted_at), score, evidence,
                                      summary
@@ -87,43 +92,92 @@ def sync_alerts(home: Path) -> tuple[int, int]:
     return len(alerts), Alert.objects.count() - before
 
 
-def publish_intelligence(home: Path) -> int:
+def publish_intelligence(home: Path, *, wait: bool = False) -> None:
     """Intelligence records, one row per member of staff they are about, into the alert store's `intelligence`
     table, where the risk matrix reads them (graded as the 3x5x2 code), and confidential reports linked to a
     member of staff (ungraded: nobody has assessed them yet). Replaced whole, in one transaction."""
-    rows = [(s.staff_id, s.record.grading, s.record.category, s.record.received_at.replace(tzinfo=None))
+    def rows() -> list[tuple[object, ...]]:
+        out: list[tuple[object, ...]] = [
+            (s.staff_id, s.record.grading, s.record.category, s.record.received_at.replace(tzinfo=None))
             for s in IntelligenceSubject.objects.select_related("record").order_by("record_id", "staff_id")]
-    rows += [(staff_id, "", "confidential report", received.replace(tzinfo=None))
-             for staff_id, received in Report.objects.exclude(subject_staff_id="").order_by("received_at")
-             .values_list("subject_staff_id", "received_at")]
-    return _replace_table(home, "intelligence", "staff_id VARCHAR, graded VARCHAR, category VARCHAR, "
-                                                "recorded_at TIMESTAMP", rows)
+        out += [(staff_id, "", "confidential report", received.replace(tzinfo=None))
+                for staff_id, received in Report.objects.exclude(subject_staff_id="").order_by("received_at")
+                .values_list("subject_staff_id", "received_at")]
+        return out
+
+    _replace_table(home, "intelligence", "staff_id VARCHAR, graded VARCHAR, category VARCHAR, recorded_at TIMESTAMP",
+                   rows, wait=wait)
 
 
-def publish_declarations(home: Path) -> int:
+def publish_declarations(home: Path, *, wait: bool = False) -> None:
     """Decided declarations into the alert store's `declarations` table, where the risk matrix counts the declined
     ones (a declined interest that carries on is a red flag). Replaced whole, in one transaction."""
-    rows = [(d.staff_id, d.reference, d.kind, d.decision, d.decided_at.replace(tzinfo=None))
-            for d in Declaration.objects.exclude(decided_at=None).order_by("reference")]
-    return _replace_table(home, "declarations", "staff_id VARCHAR, reference VARCHAR, kind VARCHAR, "
-                                                "decision VARCHAR, decided_at TIMESTAMP", rows)
+    def rows() -> list[tuple[object, ...]]:
+        return [(d.staff_id, d.reference, d.kind, d.decision, d.decided_at.replace(tzinfo=None))
+                for d in Declaration.objects.exclude(decided_at=None).order_by("reference")]
+
+    _replace_table(home, "declarations", "staff_id VARCHAR, reference VARCHAR, kind VARCHAR, decision VARCHAR, "
+                                         "decided_at TIMESTAMP", rows, wait=wait)
 
 
-def _replace_table(home: Path, table: str, columns: str, rows: list[tuple[object, ...]]) -> int:
-    """A table the web application publishes to the alert store for the risk matrix, replaced whole in one
-    transaction, so the matrix never reads half of it."""
-    with AlertStore(home).connect() as con:
-        con.execute("BEGIN")
-        con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
-        if rows:
-            con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)  # nosec B608  # table and columns are this module's constants; the rows are bound parameters
-        con.execute("COMMIT")
-    return len(rows)
+def _replace_table(home: Path, table: str, columns: str, rows: Callable[[], list[tuple[object, ...]]], *,
+                   wait: bool) -> None:
+    """A table the web application publishes to the alert store for the risk matrix, replaced whole in a new copy
+    of the store (AlertStore.writing), so the matrix never reads half of it. The rows are read from the web
+    database once the store's lock is held, so what is published is the latest.
+
+    While a detection run holds the store (minutes on a large force), a request does not wait for it: the table is
+    published from a background thread as soon as the run has finished, and the risk matrix counts the change
+    from then on."""
+    try:
+        with AlertStore(home).writing(wait=wait, on_wait=None) as con:
+            _unschedule(home, table)
+            values = rows()
+            con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
+            if values:
+                con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)  # nosec B608  # table and columns are this module's constants; the rows are bound parameters
+    except StoreBusy:
+        _schedule(home, table, lambda: _replace_table(home, table, columns, rows, wait=True))
+
+
+_later_lock = threading.Lock()
+_later: dict[tuple[Path, str], threading.Thread] = {}  # one waiting publication per table: it reads the latest rows
+
+
+def _schedule(home: Path, table: str, publish: Callable[[], None]) -> None:
+    def run() -> None:
+        try:
+            publish()
+        except Exception:  # a background thread has nobody to raise to: the server log says what failed
+            _log.exception("publishing %s to the alert store failed; it is published again on the next change "
+                           "or when `upstander serve` starts", table)
+            _unschedule(home, table)
+        finally:
+            connections.close_all()  # this thread's web database connections
+
+    with _later_lock:
+        if (home, table) in _later:
+            return
+        thread = threading.Thread(target=run, name=f"publish-{table}", daemon=True)
+        _later[(home, table)] = thread
+    thread.start()
+
+
+def _unschedule(home: Path, table: str) -> None:
+    with _later_lock:
+        _later.pop((home, table), None)
+
+
+def publications_pending() -> list[threading.Thread]:
+    """The background publications still waiting for a detection run to finish (for `serve` to report and for
+    tests to wait on)."""
+    with _later_lock:
+        return list(_later.values())
 
 
 def sync_all(home: Path) -> SyncResult:
     staff = sync_directory(home)
     seen, new = sync_alerts(home)
-    publish_intelligence(home)
-    publish_declarations(home)
+    publish_intelligence(home, wait=True)
+    publish_declarations(home, wait=True)
     return SyncResult(staff, seen, new)
