@@ -1,0 +1,160 @@
+"""Findings, and alerts as their aggregation: why incremental detection gives the answer a full run gives.
+
+A detector returns findings, each dated on the UTC day of its `alerted_at` and depending only on data of its
+look-back before that day (and its declared look-ahead after). So the findings of a day never change unless
+data of a nearby day does, and an incremental run only has to recompute the days from the first one touched
+by data delivered since the last run (see dirty.py). The store keeps every finding in `findings`; alerts are
+rebuilt from them:
+
+* all findings of a detector's key make one alert, or, when the detector declares `episode_gap_days`, each run
+  of findings no more than that many days apart does (sessions over every stored finding of the key, so the
+  answer does not depend on which days a run recomputed);
+* window_start is the earliest, window_end the latest, alerted_at the earliest (when the pattern first showed);
+  person_ids and evidence are the sorted distinct unions; score is the highest any finding reached; the summary
+  is the latest finding's (latest alerted_at, then window_end, then the summary text itself, so ties resolve
+  the same way every time);
+* alert_id is md5(detector | key values | first day of the episode, when episodic), so an alert keeps its id
+  while it grows, and `first_seen` (and whatever the web application attached to that id) is kept; alerts whose
+  findings have all gone are deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+
+from upstander.detect.alerts import AlertStore
+from upstander.detect.catalogue import Detector
+
+def key_sql(det: Detector, table: str = "f") -> str:
+    """The detector's key as one text value (person_ids sorted first, so the order they came in never matters)."""
+    return " || '|' || ".join(
+        f"coalesce(array_to_string(list_sort({table}.{k}), ';'), '')" if k == "person_ids"
+        else f"coalesce(CAST({table}.{k} AS VARCHAR), '')"
+        for k in det.key
+    )
+
+
+def replace_findings(store: AlertStore, det: Detector, table: pa.Table, report_from: date | None) -> int:
+    """Replace the detector's stored findings of the days from `report_from` (all of them when None) by `table`,
+    then rebuild its alerts from every stored finding, in one transaction. Returns how many alerts are new."""
+    missing = [k for k in det.key if k not in table.column_names]
+    if missing:
+        raise ValueError(f"{det.path}: the key names {', '.join(missing)}, which the query does not return")
+    with store.connect() as con:
+        con.register("_new", table)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if report_from is None:
+                con.execute("DELETE FROM findings WHERE detector_id = ?", [det.id])
+            else:
+                con.execute("DELETE FROM findings WHERE detector_id = ? AND day >= ?", [det.id, report_from])
+            con.execute(
+                f"""INSERT INTO findings
+                    SELECT ?, CAST(f.alerted_at AS DATE), {key_sql(det)}, f.subject_staff_id,
+                           list_sort(f.person_ids), f.window_start, f.window_end, f.alerted_at, f.score,
+                           list_sort(f.evidence), f.summary
+                    FROM _new f WHERE f.alerted_at IS NOT NULL""",  # nosec B608  # key columns from the packaged detector header; values are a registered table
+                [det.id])
+            new = aggregate(con, det)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return new
+
+
+def aggregate(con: duckdb.DuckDBPyConnection, det: Detector) -> int:
+    """Rebuild the detector's alerts from its stored findings (see the module docstring); returns how many
+    alert ids are new."""
+    gap = det.episode_gap_days
+    # Episodes: a finding more than `gap` days after the previous one of its key starts a new alert.
+    if gap is None:
+        new_episode, episode = "0", "NULL"
+    else:
+        new_episode = (f"CASE WHEN day - lag(day) OVER (PARTITION BY group_key ORDER BY day) > {int(gap)} "
+                       "THEN 1 ELSE 0 END")
+        episode = "min(day) OVER (PARTITION BY group_key, episode_no)"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _aggregated AS
+        WITH marked AS (
+            SELECT *, {new_episode} AS new_episode FROM findings WHERE detector_id = ?
+        ),
+        numbered AS (
+            SELECT *, sum(new_episode) OVER (PARTITION BY group_key ORDER BY day
+                                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS episode_no
+            FROM marked
+        ),
+        keyed AS (
+            SELECT *, md5(? || '|' || group_key || coalesce('|' || CAST({episode} AS VARCHAR), '')) AS alert_id,
+                   row_number() OVER (PARTITION BY group_key, episode_no
+                                      ORDER BY alerted_at DESC, window_end DESC NULLS LAST, summary DESC NULLS LAST)
+                       AS recency
+            FROM numbered
+        )
+        SELECT alert_id,
+               min(subject_staff_id) AS subject_staff_id,
+               list_sort(list_distinct(flatten(list(person_ids)))) AS person_ids,
+               min(window_start) AS window_start,
+               max(window_end) AS window_end,
+               min(alerted_at) AS alerted_at,
+               max(score) AS score,
+               list_sort(list_distinct(flatten(list(evidence)))) AS evidence,
+               max(CASE WHEN recency = 1 THEN summary END) AS summary
+        FROM keyed GROUP BY alert_id""",  # nosec B608  # the episode expressions are this module's, with a whole number of days from the header
+        [det.id, det.id])
+    con.execute("DELETE FROM alerts WHERE detector_id = ? AND alert_id NOT IN (SELECT alert_id FROM _aggregated)",
+                [det.id])
+    [(kept,)] = con.execute("SELECT count(*) FROM alerts WHERE detector_id = ?", [det.id]).fetchall()
+    con.execute(
+        """INSERT INTO alerts (alert_id, detector_id, red_flags, category, kind, subject_staff_id, person_ids,
+                               window_start, window_end, alerted_at, score, weight, evidence, summary)
+           SELECT alert_id, ?, ?::INTEGER[], ?, ?, subject_staff_id, person_ids, window_start, window_end,
+                  alerted_at, score, ?, evidence, summary
+           FROM _aggregated
+           ON CONFLICT (alert_id) DO UPDATE SET
+               red_flags = excluded.red_flags, category = excluded.category, kind = excluded.kind,
+               subject_staff_id = excluded.subject_staff_id, person_ids = excluded.person_ids,
+               window_start = excluded.window_start, window_end = excluded.window_end,
+               alerted_at = excluded.alerted_at, score = excluded.score, weight = excluded.weight,
+               evidence = excluded.evidence, summary = excluded.summary, updated = now()""",
+        [det.id, list(det.red_flags), det.category, det.kind, det.weight])
+    [(after,)] = con.execute("SELECT count(*) FROM alerts WHERE detector_id = ?", [det.id]).fetchall()
+    return after - kept
+
+
+def forget_detectors(store: AlertStore, keep: set[str]) -> int:
+    """Delete the findings and alerts of detectors no longer in the catalogue (a full run with all of it)."""
+    with store.connect() as con:
+        ids = sorted(keep)
+        con.register("_keep", pa.table({"id": pa.array(ids, pa.string())}))
+        [(n,)] = con.execute("SELECT count(*) FROM alerts WHERE detector_id NOT IN (SELECT id FROM _keep)").fetchall()
+        con.execute("DELETE FROM alerts WHERE detector_id NOT IN (SELECT id FROM _keep)")
+        con.execute("DELETE FROM findings WHERE detector_id NOT IN (SELECT id FROM _keep)")
+    return int(n)
+
+
+def aggregate_in_memory(det: Detector, table: pa.Table) -> list[dict[str, object]]:
+    """The alerts a detector's findings make, computed as the store computes them, without a store (tests and
+    tools that look at one detector on a small world)."""
+    from upstander.detect.alerts import SCHEMA
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(SCHEMA)
+    con.register("_new", table)
+    con.execute(
+        f"""INSERT INTO findings
+            SELECT ?, CAST(f.alerted_at AS DATE), {key_sql(det)}, f.subject_staff_id, list_sort(f.person_ids),
+                   f.window_start, f.window_end, f.alerted_at, f.score, list_sort(f.evidence), f.summary
+            FROM _new f WHERE f.alerted_at IS NOT NULL""",  # nosec B608  # key columns from the packaged detector header
+        [det.id])
+    aggregate(con, det)
+    cur = con.execute("""SELECT alert_id, subject_staff_id, person_ids, window_start, window_end, alerted_at, score,
+                                evidence, summary FROM alerts ORDER BY subject_staff_id, alert_id""")
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    con.close()
+    return rows
