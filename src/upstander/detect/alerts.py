@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id VARCHAR PRIMARY KEY,
@@ -85,24 +84,30 @@ class AlertStore:
         or interrupted run wrote for them, so a re-run never counts a look-up twice; `lookup_stats` holds the
         per-person totals over every day."""
         with self.connect() as con:
-            con.register("stats", stats)
             con.execute("BEGIN TRANSACTION")
             try:
-                if since is None:
-                    con.execute("DELETE FROM lookup_stats_daily")
-                else:
-                    con.execute("DELETE FROM lookup_stats_daily WHERE day >= ?", [since])
-                con.execute("INSERT INTO lookup_stats_daily SELECT day, staff_id, lookups, explained FROM stats")
-                con.execute("DELETE FROM lookup_stats")
-                con.execute("""INSERT INTO lookup_stats SELECT staff_id, sum(lookups), sum(explained)
-                               FROM lookup_stats_daily GROUP BY staff_id""")
-                self._set_watermark(con, last_day)
-                if last_load is not None:
-                    con.execute("INSERT OR REPLACE INTO detection_state VALUES ('last_load', ?)", [str(last_load)])
+                self.record_run(con, stats, since, last_day, last_load)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+    def record_run(self, con: duckdb.DuckDBPyConnection, stats: pa.Table, since: date | None, last_day: date,
+                   last_load: int | None) -> None:
+        """finish_run's writes, on a connection whose transaction the caller holds (the engine commits a run's
+        findings, alerts, statistics and state together)."""
+        con.register("stats", stats)
+        if since is None:
+            con.execute("DELETE FROM lookup_stats_daily")
+        else:
+            con.execute("DELETE FROM lookup_stats_daily WHERE day >= ?", [since])
+        con.execute("INSERT INTO lookup_stats_daily SELECT day, staff_id, lookups, explained FROM stats")
+        con.execute("DELETE FROM lookup_stats")
+        con.execute("""INSERT INTO lookup_stats SELECT staff_id, sum(lookups), sum(explained)
+                       FROM lookup_stats_daily GROUP BY staff_id""")
+        self._set_watermark(con, last_day)
+        if last_load is not None:
+            con.execute("INSERT OR REPLACE INTO detection_state VALUES ('last_load', ?)", [str(last_load)])
 
     def count(self) -> int:
         with self.connect() as con:

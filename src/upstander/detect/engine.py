@@ -22,7 +22,7 @@ from upstander.detect.alerts import AlertStore
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.dirty import FullRunNeeded, event_span, first_dirty_day, last_load
-from upstander.detect.findings import forget_detectors, replace_findings
+from upstander.detect.findings import DetectorResult, commit_run
 from upstander.detect.lexicon import lexicon_table
 from upstander.lake import Lake
 
@@ -131,17 +131,19 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     window = "" if since is None else f"WHERE occurred_at >= '{since.isoformat()}'::TIMESTAMPTZ"
     stats = con.sql(f"SELECT occurred_at::DATE AS day, staff_id, count(*) AS lookups, count(explanation) AS explained "
                     f"FROM lookups {window} GROUP BY ALL").to_arrow_table()  # nosec B608  # detector SQL from the packaged catalogue and a date Upstander computed, never a request
+    results = []
     for det in detectors:
         t0 = time.perf_counter()
         table = run_one(con, det, since, (span.first, span.last))
         report_from = None if since is None else since - timedelta(days=det.lookahead_days)
-        new = replace_findings(store, det, table, report_from)
-        summary.runs.append(DetectorRun(det.id, table.num_rows, new, time.perf_counter() - t0))
+        results.append(DetectorResult(det, table, report_from))
+        summary.runs.append(DetectorRun(det.id, table.num_rows, 0, time.perf_counter() - t0))
         if on_detector:
             on_detector(det.id)
-    if since is None and catalogue:
-        forget_detectors(store, {d.id for d in detectors})
-    store.finish_run(stats, since, span.last, last_load(manifest))
+    new = commit_run(store, results, stats, since, span.last, last_load(manifest),
+                     forget_others=since is None and catalogue)
+    for run in summary.runs:
+        run.new = new[run.id]
     summary.alerts_total = store.count()
     summary.seconds = time.perf_counter() - began
     return summary

@@ -20,6 +20,7 @@ rebuilt from them:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -27,6 +28,7 @@ import pyarrow as pa
 
 from upstander.detect.alerts import AlertStore
 from upstander.detect.catalogue import Detector
+
 
 def key_sql(det: Detector, table: str = "f") -> str:
     """The detector's key as one text value (person_ids sorted first, so the order they came in never matters)."""
@@ -37,33 +39,60 @@ def key_sql(det: Detector, table: str = "f") -> str:
     )
 
 
-def replace_findings(store: AlertStore, det: Detector, table: pa.Table, report_from: date | None) -> int:
-    """Replace the detector's stored findings of the days from `report_from` (all of them when None) by `table`,
-    then rebuild its alerts from every stored finding, in one transaction. Returns how many alerts are new."""
-    missing = [k for k in det.key if k not in table.column_names]
-    if missing:
-        raise ValueError(f"{det.path}: the key names {', '.join(missing)}, which the query does not return")
+@dataclass
+class DetectorResult:
+    det: Detector
+    findings: pa.Table
+    report_from: date | None  # the first day whose stored findings the run replaces; None for all
+
+
+def commit_run(store: AlertStore, results: list[DetectorResult], stats: pa.Table, since: date | None,
+               last_day: date, last_load: int, forget_others: bool) -> dict[str, int]:
+    """In one transaction: replace each detector's stored findings of the days from its `report_from` by the
+    new ones, rebuild its alerts from all of them, forget detectors no longer in the catalogue (when
+    `forget_others`, after a full run with all of it), and record the run's look-up statistics and state. An
+    interrupted run leaves the store as it was, and the next run starts from the same dirty day. Returns how
+    many alerts are new, per detector."""
+    for r in results:
+        missing = [k for k in r.det.key if k not in r.findings.column_names]
+        if missing:
+            raise ValueError(f"{r.det.path}: the key names {', '.join(missing)}, which the query does not return")
+    new: dict[str, int] = {}
     with store.connect() as con:
-        con.register("_new", table)
         con.execute("BEGIN TRANSACTION")
         try:
-            if report_from is None:
-                con.execute("DELETE FROM findings WHERE detector_id = ?", [det.id])
-            else:
-                con.execute("DELETE FROM findings WHERE detector_id = ? AND day >= ?", [det.id, report_from])
-            con.execute(
-                f"""INSERT INTO findings
-                    SELECT ?, CAST(f.alerted_at AS DATE), {key_sql(det)}, f.subject_staff_id,
-                           list_sort(f.person_ids), f.window_start, f.window_end, f.alerted_at, f.score,
-                           list_sort(f.evidence), f.summary
-                    FROM _new f WHERE f.alerted_at IS NOT NULL""",  # nosec B608  # key columns from the packaged detector header; values are a registered table
-                [det.id])
-            new = aggregate(con, det)
+            for r in results:
+                _replace(con, r)
+                new[r.det.id] = aggregate(con, r.det)
+            if forget_others:
+                con.register("_keep", pa.table({"id": pa.array(sorted(r.det.id for r in results), pa.string())}))
+                con.execute("DELETE FROM alerts WHERE detector_id NOT IN (SELECT id FROM _keep)")
+                con.execute("DELETE FROM findings WHERE detector_id NOT IN (SELECT id FROM _keep)")
+            store.record_run(con, stats, since, last_day, last_load)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     return new
+
+
+def _replace(con: duckdb.DuckDBPyConnection, r: DetectorResult) -> None:
+    if r.report_from is None:
+        con.execute("DELETE FROM findings WHERE detector_id = ?", [r.det.id])
+    else:
+        con.execute("DELETE FROM findings WHERE detector_id = ? AND day >= ?", [r.det.id, r.report_from])
+    _insert(con, r.det, r.findings)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, det: Detector, table: pa.Table) -> None:
+    con.register("_new", table)
+    con.execute(
+        f"""INSERT INTO findings
+            SELECT ?, CAST(f.alerted_at AS DATE), {key_sql(det)}, f.subject_staff_id, list_sort(f.person_ids),
+                   f.window_start, f.window_end, f.alerted_at, f.score, list_sort(f.evidence), f.summary
+            FROM _new f WHERE f.alerted_at IS NOT NULL""",  # nosec B608  # key columns from the packaged detector header; values are a registered table
+        [det.id])
+    con.unregister("_new")
 
 
 def aggregate(con: duckdb.DuckDBPyConnection, det: Detector) -> int:
@@ -125,17 +154,6 @@ def aggregate(con: duckdb.DuckDBPyConnection, det: Detector) -> int:
     return after - kept
 
 
-def forget_detectors(store: AlertStore, keep: set[str]) -> int:
-    """Delete the findings and alerts of detectors no longer in the catalogue (a full run with all of it)."""
-    with store.connect() as con:
-        ids = sorted(keep)
-        con.register("_keep", pa.table({"id": pa.array(ids, pa.string())}))
-        [(n,)] = con.execute("SELECT count(*) FROM alerts WHERE detector_id NOT IN (SELECT id FROM _keep)").fetchall()
-        con.execute("DELETE FROM alerts WHERE detector_id NOT IN (SELECT id FROM _keep)")
-        con.execute("DELETE FROM findings WHERE detector_id NOT IN (SELECT id FROM _keep)")
-    return int(n)
-
-
 def aggregate_in_memory(det: Detector, table: pa.Table) -> list[dict[str, object]]:
     """The alerts a detector's findings make, computed as the store computes them, without a store (tests and
     tools that look at one detector on a small world)."""
@@ -144,13 +162,7 @@ def aggregate_in_memory(det: Detector, table: pa.Table) -> list[dict[str, object
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(SCHEMA)
-    con.register("_new", table)
-    con.execute(
-        f"""INSERT INTO findings
-            SELECT ?, CAST(f.alerted_at AS DATE), {key_sql(det)}, f.subject_staff_id, list_sort(f.person_ids),
-                   f.window_start, f.window_end, f.alerted_at, f.score, list_sort(f.evidence), f.summary
-            FROM _new f WHERE f.alerted_at IS NOT NULL""",  # nosec B608  # key columns from the packaged detector header
-        [det.id])
+    _insert(con, det, table)
     aggregate(con, det)
     cur = con.execute("""SELECT alert_id, subject_staff_id, person_ids, window_start, window_end, alerted_at, score,
                                 evidence, summary FROM alerts ORDER BY subject_staff_id, alert_id""")
