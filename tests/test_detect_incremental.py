@@ -11,9 +11,9 @@ import pytest
 
 from deliveries import DAY, NEXT_DAY, Delivery
 from detect_world import at, base_world, look, world_connection
+from upstander.detect import engine
 from upstander.detect.alerts import AlertStore
 from upstander.detect.catalogue import Detector, context_lookbacks, load_detectors
-from upstander.detect import engine
 from upstander.detect.engine import prepare, run_detection
 from upstander.feeds.loading import load_delivery
 

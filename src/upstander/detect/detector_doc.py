@@ -31,6 +31,17 @@ to force records, with local time and duty status), `lookups` (every look-up wit
 gives, or none), `stays` and `undeployed_stays` (stay-points from positions, and those no deployment
 explains), `stays_near_met`, `person_risk`, `message_terms` (the lexicon matched against message text).
 
+**Incremental runs.** `upstander detect` finds the first dirty day D: the earliest event day among the files
+of lake loads after the last one detection saw (recorded in the alert store's `detection_state`), the
+earliest effective time of any duty, incident, custody record or complaint those loads changed (old version
+or new), and the last day the previous run saw when the data now runs past it (findings dated at the end of
+the data, like the amplifiers', move with it). A change to staff, teams, people or watches, which detectors
+read as they stand today with no date to say from when, makes the run a full one. Each detector is then run
+on data from D less its look-ahead and look-back; its findings from D less its look-ahead replace the stored
+ones and its alerts are rebuilt from all its findings, in one transaction with the look-up statistics and the
+state. `tests/test_detect_any_order.py` loads simulated forces day by day in shuffled order, late and twice,
+and checks the result against a full run, field by field, for every detector.
+
 Parameters marked *seed* take their value from a case study; the rest are judgement, stated with the
 reason. Red flag 13 (amplifiers) never raises a triage alert; it weighs other signals in the risk matrix.
 """

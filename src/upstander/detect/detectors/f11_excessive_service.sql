@@ -26,7 +26,7 @@
 -- why = "Two months covers the escalation in APSP case studies 2 and 8 ('for the next few weeks')."
 WITH low AS (
     -- Took, dispatched or attended a low-priority job.
-    SELECT DISTINCT s.staff_id, ip.person_id, greatest(s.started_at, ip.recorded_at) AS met
+    SELECT DISTINCT s.staff_id, ip.person_id, s.incident_id, greatest(s.started_at, ip.recorded_at) AS met
     FROM incident_staff s
     JOIN incidents i ON i.incident_id = s.incident_id AND i.priority >= 3
     JOIN incident_people ip ON ip.incident_id = s.incident_id
@@ -43,7 +43,7 @@ touches AS (
     WHERE s.started >= :since AND s.staff_id IN (SELECT staff_id FROM low)
 ),
 -- Contacts and visits in the sixty days after a low-priority job with the person, unless at that moment the
--- member of staff owned or investigated an incident with them (an investigation is a purpose of its own).
+-- member of staff owned or investigated another incident with them (an investigation is a purpose of its own).
 contacts AS (
     SELECT DISTINCT t.staff_id, t.person_id, t.occurred_at, epoch(t.occurred_at) AS at_s, t.ref, t.unusual
     FROM touches t
@@ -51,7 +51,8 @@ contacts AS (
               AND t.occurred_at > l.met AND t.occurred_at <= l.met + INTERVAL (:days) DAY
     WHERE NOT EXISTS (SELECT 1 FROM incident_staff o JOIN incident_people op ON op.incident_id = o.incident_id
                       WHERE o.staff_id = t.staff_id AND op.person_id = t.person_id
-                        AND o.involvement IN ('owner', 'investigator') AND o.started_at <= t.occurred_at)
+                        AND o.involvement IN ('owner', 'investigator') AND o.incident_id <> l.incident_id
+                        AND o.started_at <= t.occurred_at)
 ),
 running AS (
     SELECT *, count(*) OVER w AS in_window, sum(unusual) OVER w AS unusual_in_window
