@@ -85,13 +85,16 @@ class DailySlices:
 
 
 def delivery_order(days: list[date], seed: int) -> list[list[date]]:
-    """The days in a shuffled order, three of them held back and delivered last (late), three delivered a second
-    time, unchanged, and one catch-up delivery of two days already loaded together."""
+    """The first third of the days in a shuffled order (a backlog arriving out of order); the rest in calendar
+    order, as daily deliveries usually come, except three held back and delivered two to five loads late; three
+    days delivered a second time, unchanged; and a catch-up delivery of two days already loaded, together."""
     rng = random.Random(seed)
-    order = list(days)
-    rng.shuffle(order)
-    late = rng.sample(order, 3)
-    order = [d for d in order if d not in late] + late
+    backlog, daily = days[: len(days) // 3], days[len(days) // 3:]
+    rng.shuffle(backlog)
+    order = backlog + daily
+    for late in rng.sample(daily, 3):
+        i = order.index(late)
+        order.insert(min(len(order), i + rng.randint(2, 5)), order.pop(i))
     loads: list[list[date]] = [[d] for d in order]
     for again in rng.sample(days, 3):
         loads.insert(rng.randrange(loads.index([again]) + 1, len(loads) + 1), [again])
