@@ -3,7 +3,8 @@
 A small simulated force with every red flag is cut into one delivery per day and loaded in shuffled order,
 some days held back and delivered last, some delivered twice and two again together; incremental `detect`
 runs after every load. At the end the alert store must hold exactly what one `detect --full` over the final
-lake stores, field for field, for every detector; and that later `--full` keeps each alert's first_seen.
+lake stores, field for field, for every detector, and the same look-up statistics; and that later `--full`
+keeps each alert's first_seen.
 The force seeds and the delivery orders are fixed (not tuned): each is a different shuffle.
 """
 
@@ -39,6 +40,11 @@ def forces(tmp_path_factory: pytest.TempPathFactory) -> dict[int, DailySlices]:
     return out
 
 
+def _lookup_stats(home: Path) -> list[tuple[Any, ...]]:
+    with AlertStore(home).connect() as con:
+        return con.execute("SELECT day, staff_id, lookups, explained FROM lookup_stats_daily ORDER BY ALL").fetchall()
+
+
 def _alerts(home: Path) -> dict[str, dict[str, Any]]:
     with AlertStore(home).connect() as con:
         cur = con.execute(f"SELECT {', '.join(FIELDS)}, first_seen FROM alerts ORDER BY alert_id")
@@ -61,10 +67,11 @@ def test_incremental_detection_in_any_order_ends_as_a_full_run(force_seed: int, 
         if summary.since is not None and latest is not None and summary.since < latest:
             reopened += 1  # late data re-opened days an earlier run had already judged
         latest = max(latest or days[-1], *days)
-    incremental = _alerts(home)
+    incremental, incremental_stats = _alerts(home), _lookup_stats(home)
 
     run_detection(home, full=True)
     full = _alerts(home)
+    assert incremental_stats == _lookup_stats(home), "look-up statistics differ from a full run's"
 
     for det in load_detectors():
         mine = {k: v for k, v in incremental.items() if v["detector_id"] == det.id}

@@ -126,9 +126,12 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     summary.context_seconds = prepare(con, span.first, span.last, since, detectors)
     [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
     summary.explained_lookups = None if share is None else float(share)
-    # Per day, and only the run's own days (the look-back before `since` was counted by earlier runs): written
-    # with the state at the end, so an interrupted run leaves no half-counted statistics.
-    window = "" if since is None else f"WHERE occurred_at >= '{since.isoformat()}'::TIMESTAMPTZ"
+    # Per day, and only the run's own days (the look-back before them was counted by earlier runs): from the dirty
+    # day less the longest look-ahead, since a look-up's explanation may come from a record made a day after it.
+    # Written with the state at the end, so an interrupted run leaves no half-counted statistics.
+    stats_from = None if since is None else since - timedelta(days=max((d.lookahead_days for d in detectors),
+                                                                        default=0))
+    window = "" if stats_from is None else f"WHERE occurred_at >= '{stats_from.isoformat()}'::TIMESTAMPTZ"
     stats = con.sql(f"SELECT occurred_at::DATE AS day, staff_id, count(*) AS lookups, count(explanation) AS explained "
                     f"FROM lookups {window} GROUP BY ALL").to_arrow_table()  # nosec B608  # detector SQL from the packaged catalogue and a date Upstander computed, never a request
     results = []
@@ -140,7 +143,7 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
         summary.runs.append(DetectorRun(det.id, table.num_rows, 0, time.perf_counter() - t0))
         if on_detector:
             on_detector(det.id)
-    new = commit_run(store, results, stats, since, span.last, last_load(manifest),
+    new = commit_run(store, results, stats, stats_from, span.last, last_load(manifest),
                      forget_others=since is None and catalogue)
     for run in summary.runs:
         run.new = new[run.id]

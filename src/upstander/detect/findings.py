@@ -46,11 +46,12 @@ class DetectorResult:
     report_from: date | None  # the first day whose stored findings the run replaces; None for all
 
 
-def commit_run(store: AlertStore, results: list[DetectorResult], stats: pa.Table, since: date | None,
+def commit_run(store: AlertStore, results: list[DetectorResult], stats: pa.Table, stats_from: date | None,
                last_day: date, last_load: int, forget_others: bool) -> dict[str, int]:
     """In one transaction: replace each detector's stored findings of the days from its `report_from` by the
     new ones, rebuild its alerts from all of them, forget detectors no longer in the catalogue (when
-    `forget_others`, after a full run with all of it), and record the run's look-up statistics and state. An
+    `forget_others`, after a full run with all of it), and record the run's look-up statistics (replacing the
+    days from `stats_from`, all when None) and state. An
     interrupted run leaves the store as it was, and the next run starts from the same dirty day. Returns how
     many alerts are new, per detector."""
     for r in results:
@@ -68,7 +69,7 @@ def commit_run(store: AlertStore, results: list[DetectorResult], stats: pa.Table
                 con.register("_keep", pa.table({"id": pa.array(sorted(r.det.id for r in results), pa.string())}))
                 con.execute("DELETE FROM alerts WHERE detector_id NOT IN (SELECT id FROM _keep)")
                 con.execute("DELETE FROM findings WHERE detector_id NOT IN (SELECT id FROM _keep)")
-            store.record_run(con, stats, since, last_day, last_load)
+            store.record_run(con, stats, stats_from, last_day, last_load)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
