@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from upstander.detect.catalogue import Detector, load_detectors
 from upstander.detect.engine import prepare, run_one
+from upstander.detect.findings import aggregate_in_memory
 from upstander.feeds.contract import FEEDS
 
 T0 = datetime(2025, 3, 1, 20, 0, tzinfo=UTC)  # the job where the officer meets the victim
@@ -148,4 +149,5 @@ def findings(detector_id: str, world: dict[str, list[dict[str, Any]]],
     con = world_connection(world)
     prepare(con, date(2025, 1, 1), date(2025, 6, 30))
     table = run_one(con, det, None)
-    return sorted(table.to_pylist(), key=lambda r: (r["subject_staff_id"], str(r["person_ids"])))
+    # What is compared is what the store makes of the findings: the alerts.
+    return sorted(aggregate_in_memory(det, table), key=lambda r: (r["subject_staff_id"], str(r["person_ids"])))

@@ -11,9 +11,11 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from storeworld import copy_home, run_detect, start_detect, store_state
+from upstander.detect import findings
 from upstander.detect.alerts import AlertStore
 from upstander.detect.catalogue import Detector, load_detectors
 from upstander.detect.engine import run_detection
@@ -88,18 +90,17 @@ def test_a_failed_run_leaves_the_previous_store_intact_and_readable(home: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     before, file_before = store_state(home), _digest(home / "alerts.duckdb")
     middle = load_detectors()[len(load_detectors()) // 2].id
-    real_upsert = AlertStore.upsert
+    real_aggregate = findings.aggregate
     upserted: list[str] = []
 
-    def fail_midway(self: AlertStore, det: Detector, findings: object) -> int:
+    def fail_midway(con: duckdb.DuckDBPyConnection, det: Detector) -> int:
         if det.id == middle:
             raise RuntimeError("disk went away")
         upserted.append(det.id)
-        with self.connect() as con:  # the half-written copy: this run's work really was written before it failed
-            con.execute("DELETE FROM alerts")
-        return real_upsert(self, det, findings)  # type: ignore[arg-type]
+        con.execute("DELETE FROM alerts")  # the half-written copy: this run's work really was written before it failed
+        return real_aggregate(con, det)
 
-    monkeypatch.setattr(AlertStore, "upsert", fail_midway)
+    monkeypatch.setattr(findings, "aggregate", fail_midway)
     with pytest.raises(RuntimeError, match="disk went away"):
         run_detection(home, full=True)
     assert upserted  # it failed mid-run, after writing

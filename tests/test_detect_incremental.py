@@ -11,6 +11,7 @@ import pytest
 
 from deliveries import DAY, NEXT_DAY, Delivery
 from detect_world import at, base_world, look, world_connection
+from upstander.detect import engine
 from upstander.detect.alerts import AlertStore
 from upstander.detect.catalogue import Detector, context_lookbacks, load_detectors
 from upstander.detect.engine import prepare, run_detection
@@ -46,15 +47,16 @@ def test_the_shipped_views_never_look_back_less_than_a_detector_reading_them() -
 
 def test_an_incremental_run_reads_look_ups_from_the_look_back_only() -> None:
     world = base_world()
-    world["audit"] += [look("S2", at(d), "person", "P1") for d in (-40, 10, 60)]
+    world["audit"] += [look("S2", at(d), "person", "P1") for d in (-120, 10, 60)]
     con = world_connection(world)
     since = (at(60) + timedelta(days=1)).date()
     prepare(con, date(2025, 1, 1), date(2025, 6, 30), since)
-    lookback = next(d.lookback_days for d in load_detectors() if d.id == "unexplained_lookups")
+    det = next(d for d in load_detectors() if d.id == "unexplained_lookups")
+    lookback = det.lookback_days + det.lookahead_days
     [(earliest, n)] = con.execute(
         "SELECT min(occurred_at)::DATE, count(*) FROM lookups WHERE staff_id = 'S2'").fetchall()
     assert earliest >= since - timedelta(days=lookback)
-    assert n == 2  # days 10 and 60; the one forty days before the job is older than the look-back
+    assert n == 2  # days 10 and 60; the one 120 days before the job is older than the look-back
     prepare(con, date(2025, 1, 1), date(2025, 6, 30), None)
     [(n_full,)] = con.execute("SELECT count(*) FROM lookups WHERE staff_id = 'S2'").fetchall()
     assert n_full == 3
@@ -85,17 +87,17 @@ def test_an_interrupted_incremental_run_does_not_count_look_ups_twice(tmp_path: 
     home = tmp_path / "interrupted"
     _two_days_loaded(home, tmp_path)
     last_detector = load_detectors()[-1].id
-    real_upsert = AlertStore.upsert
+    real_run_one = engine.run_one
 
-    def upsert_then_die(self: AlertStore, det: Detector, findings: pa.Table) -> int:
+    def run_then_die(con: object, det: Detector, *args: object) -> pa.Table:
         if det.id == last_detector:  # after every other detector: the run is never recorded
             raise KeyboardInterrupt
-        return real_upsert(self, det, findings)
+        return real_run_one(con, det, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(AlertStore, "upsert", upsert_then_die)
+    monkeypatch.setattr(engine, "run_one", run_then_die)
     with pytest.raises(KeyboardInterrupt):
         run_detection(home)
-    monkeypatch.setattr(AlertStore, "upsert", real_upsert)
+    monkeypatch.setattr(engine, "run_one", real_run_one)
     run_detection(home)  # the same window again
     assert _stats(home) == expected
     assert sum(n for _, n, _ in expected) > 0

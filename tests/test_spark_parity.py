@@ -17,7 +17,8 @@ import pyarrow as pa
 import pytest
 
 from upstander.detect.catalogue import load_detectors
-from upstander.detect.engine import data_span, prepare, run_detection, run_one
+from upstander.detect.dirty import event_span
+from upstander.detect.engine import prepare, run_detection, run_one
 from upstander.detect.spark import collect_arrow, run_on_spark, spark_session, translate
 from upstander.feeds.loading import load_delivery
 from upstander.lake import Lake
@@ -56,11 +57,12 @@ def force_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def duckdb_findings(force_home: Path) -> dict[str, pa.Table]:
     summary = run_detection(force_home, full=True)
-    con = Lake(force_home).connect()
-    span = data_span(con)
-    assert span is not None
-    prepare(con, *span)
-    findings = {d.id: run_one(con, d, None) for d in load_detectors()}
+    lake = Lake(force_home)
+    con = lake.connect()
+    days = event_span(lake.manifest())  # the span the detection run binds
+    assert days is not None
+    prepare(con, days.first, days.last)
+    findings = {d.id: run_one(con, d, None, (days.first, days.last)) for d in load_detectors()}
     # What is compared is what the detection run reported.
     assert {r.id: r.findings for r in summary.runs} == {k: t.num_rows for k, t in findings.items()}
     return findings

@@ -86,6 +86,21 @@ def test_syncing_detection_again_adds_no_duplicates_and_keeps_the_decision(world
     assert world.alert.status == Alert.Status.DISPOSED
 
 
+def test_an_alert_gone_from_the_store_is_removed_if_untouched_and_kept_if_decided(world: World) -> None:
+    from upstander.detect.alerts import AlertStore
+
+    decided, untouched = Alert.objects.filter(status=Alert.Status.NEW).order_by("alert_id")[:2]
+    world.client(world.analyst).post(reverse("dispose", args=[decided.pk]),
+                                     {"outcome": "nfa", "reason": "Explained by a job recorded late."})
+    with AlertStore(world.home).writing() as con:  # a full detection run no longer finds either
+        con.execute("DELETE FROM alerts WHERE alert_id IN (?, ?)", [decided.alert_id, untouched.alert_id])
+    seen, new = sync_alerts(world.home)
+    assert new == 0 and seen == Alert.objects.count() - 1
+    assert not Alert.objects.filter(alert_id=untouched.alert_id).exists()
+    decided.refresh_from_db()
+    assert decided.status == Alert.Status.DISPOSED and decided.disposition.reason.startswith("Explained")
+
+
 def test_communications_evidence_is_drawn_on_a_timeline_mark_by_mark(world: World) -> None:
     alert = next(a for a in Alert.objects.order_by("-score")
                  if any(ref.startswith("communications:") for ref in a.evidence))

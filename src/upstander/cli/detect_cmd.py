@@ -44,9 +44,14 @@ def detect(
 
 
 def detection_table(summary: DetectionSummary) -> Table:
-    since = summary.since.isoformat() if summary.since else "the beginning"
+    if summary.since:
+        scope = f"Detection from {summary.since.isoformat()}"
+    elif summary.runs:
+        scope = f"Full detection ({summary.reason})" if summary.reason else "Full detection"
+    else:
+        scope = f"No detection: {summary.reason}" if summary.reason else "No detection: the lake is empty"
     explained = "" if summary.explained_lookups is None else f"; {summary.explained_lookups:.2%} of look-ups explained"
-    table = Table(title=f"Detection from {since}: {summary.alerts_total:,} alerts stored{explained}")
+    table = Table(title=f"{scope}: {summary.alerts_total:,} alerts stored{explained}")
     for name in ("detector", "findings", "new", "seconds"):
         table.add_column(name, justify="left" if name == "detector" else "right")
     for run in summary.runs:

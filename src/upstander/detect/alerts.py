@@ -1,9 +1,9 @@
-"""The alert store: one row per (detector, key), updated in place as a pattern grows.
+"""The alert store: the detectors' findings, and one alert per detector key (or episode) built from them.
 
 It lives in its own DuckDB file under UPSTANDER_HOME, apart from the lake, so detection never writes to data
 the loader owns. The web application reads alerts from here. Readers use `reading()`; every change goes through
 `writing()`, which writes a copy and swaps it in (see store_files.py), so readers and writers never block each
-other and a failed run leaves the store as it was.
+other and a failed run leaves the store as it was. How findings become alerts is findings.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import duckdb
 import pyarrow as pa
 
 from upstander.detect import tombstones
-from upstander.detect.catalogue import Detector
 from upstander.detect.store_files import read_only, say_on_stderr, swapped_in
 
 SCHEMA = """
@@ -40,6 +39,11 @@ CREATE TABLE IF NOT EXISTS alerts (
     updated TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS detection_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS findings (
+    detector_id VARCHAR NOT NULL, day DATE NOT NULL, group_key VARCHAR NOT NULL, subject_staff_id VARCHAR NOT NULL,
+    person_ids VARCHAR[], window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, alerted_at TIMESTAMPTZ NOT NULL,
+    score DOUBLE NOT NULL, evidence VARCHAR[] NOT NULL, summary VARCHAR
+);
 CREATE TABLE IF NOT EXISTS lookup_stats (staff_id VARCHAR PRIMARY KEY, lookups BIGINT, explained BIGINT);
 CREATE TABLE IF NOT EXISTS lookup_stats_daily (
     day DATE NOT NULL, staff_id VARCHAR NOT NULL, lookups BIGINT, explained BIGINT, PRIMARY KEY (day, staff_id)
@@ -92,66 +96,47 @@ class AlertStore:
             with self.reading() as con:
                 yield con
 
-    def upsert(self, det: Detector, findings: pa.Table) -> int:
-        """Store findings as alerts; returns how many alerts are new."""
-        if findings.num_rows == 0:
-            return 0
-        key_sql = " || '|' || ".join(
-            f"coalesce(array_to_string(list_sort({k}), ';'), '')" if k == "person_ids"
-            else f"coalesce({k}::VARCHAR, '')"
-            for k in det.key
-        )
-        with self.writing() as con:
-            con.register("findings", findings)
-            before = con.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
-            con.execute(
-                f"""
-                INSERT INTO alerts (alert_id, detector_id, red_flags, category, kind, subject_staff_id, person_ids,
-                                    window_start, window_end, alerted_at, score, weight, evidence, summary)
-                SELECT md5(? || '|' || {key_sql}), ?, ?::INTEGER[], ?, ?, subject_staff_id,
-                       list_sort(person_ids), window_start, window_end, alerted_at, score, ?, list_sort(evidence),
-                       summary
-                FROM findings
-                WHERE {tombstones.not_retired(f"md5(? || '|' || {key_sql})", "coalesce(window_end, alerted_at)")}
-                ON CONFLICT (alert_id) DO UPDATE SET
-                    window_start = least(alerts.window_start, excluded.window_start),
-                    window_end = greatest(alerts.window_end, excluded.window_end),
-                    alerted_at = least(alerts.alerted_at, excluded.alerted_at),
-                    score = excluded.score,
-                    evidence = excluded.evidence,
-                    summary = excluded.summary,
-                    updated = now()
-                """,  # nosec B608  # table names and a constant date from this module; values are registered tables
-                [det.id, det.id, list(det.red_flags), det.category, det.kind, det.weight, det.id],
-            )
-            return con.execute("SELECT count(*) FROM alerts").fetchall()[0][0] - before
-
-    def finish_run(self, stats: pa.Table, since: date | None, last_day: date) -> None:
+    def finish_run(self, stats: pa.Table, since: date | None, last_day: date, last_load: int | None = None) -> None:
         """Record a run's look-up statistics (day, staff_id, lookups, explained for the days from `since`, or for
-        all days when None) and its watermark in one transaction. The days of the window replace what an earlier
+        all days when None) and its state (the last day of data and the last lake load it has seen) in one
+        transaction. The days of the window replace what an earlier
         or interrupted run wrote for them, so a re-run never counts a look-up twice; `lookup_stats` holds the
         per-person totals over every day."""
         with self.writing() as con:
             con.register("stats", stats)
             con.execute("BEGIN TRANSACTION")
             try:
-                if since is None:
-                    con.execute("DELETE FROM lookup_stats_daily")
-                else:
-                    con.execute("DELETE FROM lookup_stats_daily WHERE day >= ?", [since])
-                con.execute("INSERT INTO lookup_stats_daily SELECT day, staff_id, lookups, explained FROM stats")
-                con.execute("DELETE FROM lookup_stats")
-                con.execute("""INSERT INTO lookup_stats SELECT staff_id, sum(lookups), sum(explained)
-                               FROM lookup_stats_daily GROUP BY staff_id""")
-                self._set_watermark(con, last_day)
+                self.record_run(con, stats, since, last_day, last_load)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
 
+    def record_run(self, con: duckdb.DuckDBPyConnection, stats: pa.Table, since: date | None, last_day: date,
+                   last_load: int | None) -> None:
+        """finish_run's writes, on a connection whose transaction the caller holds (the engine commits a run's
+        findings, alerts, statistics and state together)."""
+        con.register("stats", stats)
+        if since is None:
+            con.execute("DELETE FROM lookup_stats_daily")
+        else:
+            con.execute("DELETE FROM lookup_stats_daily WHERE day >= ?", [since])
+        con.execute("INSERT INTO lookup_stats_daily SELECT day, staff_id, lookups, explained FROM stats")
+        con.execute("DELETE FROM lookup_stats")
+        con.execute("""INSERT INTO lookup_stats SELECT staff_id, sum(lookups), sum(explained)
+                       FROM lookup_stats_daily GROUP BY staff_id""")
+        self._set_watermark(con, last_day)
+        if last_load is not None:
+            con.execute("INSERT OR REPLACE INTO detection_state VALUES ('last_load', ?)", [str(last_load)])
+
     def count(self) -> int:
         with self.connect() as con:
             return con.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
+
+    def state(self) -> dict[str, str]:
+        """What detection has seen: `last_day` of data and `last_load` of the lake, when a run recorded them."""
+        with self.connect() as con:
+            return dict(con.execute("SELECT key, value FROM detection_state").fetchall())
 
     def last_processed_day(self) -> date | None:
         with self.connect() as con:

@@ -8,13 +8,21 @@
     -- weight = 3.0
     -- lookback_days = 120
     -- key = ["subject_staff_id", "person_ids"]
+    -- alert = "One alert per officer and person met through duty"
     -- [parameters.min_contacts]
     -- value = 3
     -- why = "one courtesy call after a case closes is normal; three is a pattern"
     SELECT ...
 
 Parameters appear in the SQL as `:name` and are bound as SQL literals, so the same text runs on DuckDB and,
-translated, on Spark. Any row the query returns is a finding.
+translated, on Spark. `:since` is the first day of data the query may read, `:first_day` and `:last_day` the
+first and last day of data in the lake.
+
+Any row the query returns is a finding, dated on the UTC day of its `alerted_at`. A finding dated day t may
+depend only on data of days t - lookback_days to t + lookahead_days (lookahead, 0 unless declared, covers an
+explanation recorded just after what it explains: a stay running past midnight, an involvement logged the day
+after the first call). `alert` says what one alert is: the store makes one alert of all findings of a key, or,
+with `episode_gap_days`, one per run of findings no more than that many days apart (see findings.py).
 """
 
 from __future__ import annotations
@@ -63,17 +71,28 @@ class Detector:
     sql: str
     path: str
     extra: dict[str, Any] = field(default_factory=dict)
+    alert: str = ""  # what one alert is, in words
+    episode_gap_days: int | None = None  # findings of a key further apart than this start a new alert
+    lookahead_days: int = 0  # a finding of day t may read data up to day t + lookahead_days
 
-    def bound_sql(self, overrides: dict[str, Any] | None = None, since: date | None = None) -> str:
-        """The query with parameters bound as literals; `:since` is the first day to report on."""
+    def bound_sql(self, overrides: dict[str, Any] | None = None, since: date | None = None,
+                  span: tuple[date, date] | None = None) -> str:
+        """The query with parameters bound as literals; `:since` is the first day of data to read, `span` the
+        lake's first and last day of data."""
         values = {p.name: p.value for p in self.parameters}
         values.update(overrides or {})
-        return bind(self.sql, values, since, self.path)
+        return bind(self.sql, values, since, self.path, span)
 
 
-def bind(sql: str, values: dict[str, Any], since: date | None, where: str) -> str:
-    """Replace `:name` placeholders with SQL literals; `:since` is the first day of data to read."""
-    values = {**values, "since": since or date(1900, 1, 1)}
+ENGINE_VALUES = {"since", "first_day", "last_day"}  # bound by the engine, never declared as parameters
+
+
+def bind(sql: str, values: dict[str, Any], since: date | None, where: str,
+         span: tuple[date, date] | None = None) -> str:
+    """Replace `:name` placeholders with SQL literals; `:since` is the first day of data to read, `:first_day` and
+    `:last_day` the lake's first and last day of data (the whole calendar when not given)."""
+    first, last = span or (date(1900, 1, 1), date(2999, 12, 31))
+    values = {**values, "since": since or date(1900, 1, 1), "first_day": first, "last_day": last}
 
     def literal(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -108,10 +127,18 @@ def parse(text: str, path: str) -> Detector:
         meta = tomllib.loads("\n".join(header_lines))
     except tomllib.TOMLDecodeError as exc:
         raise DetectorError(f"{path}: the metadata header is not valid TOML: {exc}") from None
-    required = ("id", "title", "red_flags", "seed_case", "category", "weight", "lookback_days", "key", "reading")
+    required = ("id", "title", "red_flags", "seed_case", "category", "weight", "lookback_days", "key", "reading",
+                "alert")
     missing = [k for k in required if k not in meta]
     if missing:
         raise DetectorError(f"{path}: the metadata header lacks {', '.join(missing)}")
+    if not isinstance(meta["alert"], str) or not meta["alert"].startswith("One alert per "):
+        raise DetectorError(f"{path}: alert must say what one alert is, as a sentence starting 'One alert per '")
+    _check_days(meta, "lookback_days", path, minimum=0)
+    _check_days(meta, "lookahead_days", path, minimum=0)
+    _check_days(meta, "episode_gap_days", path, minimum=1)
+    if not isinstance(meta["key"], list) or "subject_staff_id" not in meta["key"]:
+        raise DetectorError(f"{path}: key must be a list of finding columns including subject_staff_id")
     if meta["category"] not in CATEGORIES:
         raise DetectorError(f"{path}: category {meta['category']!r} is not one of {', '.join(CATEGORIES)}")
     params = []
@@ -120,7 +147,7 @@ def parse(text: str, path: str) -> Detector:
             raise DetectorError(f"{path}: parameter {name} needs a value and a why")
         params.append(Parameter(name, spec["value"], spec["why"], spec.get("source", "judgement")))
     sql = "\n".join(body_lines).strip().rstrip(";")
-    used = set(_PARAM.findall(sql)) - {"since"}
+    used = set(_PARAM.findall(sql)) - ENGINE_VALUES
     undeclared = used - {p.name for p in params}
     if undeclared:
         raise DetectorError(f"{path}: parameters {', '.join(sorted(undeclared))} are used but not declared")
@@ -128,8 +155,18 @@ def parse(text: str, path: str) -> Detector:
         id=meta["id"], title=meta["title"], red_flags=tuple(meta["red_flags"]), seed_case=meta["seed_case"],
         category=meta["category"], weight=float(meta["weight"]), lookback_days=int(meta["lookback_days"]),
         key=tuple(meta["key"]), kind=meta.get("kind", "alert"), reading=meta["reading"], parameters=tuple(params),
-        sql=sql, path=path,
+        sql=sql, path=path, alert=meta["alert"], episode_gap_days=meta.get("episode_gap_days"),
+        lookahead_days=int(meta.get("lookahead_days", 0)),
     )
+
+
+def _check_days(meta: dict[str, Any], name: str, path: str, minimum: int) -> None:
+    """A whole number of days no smaller than `minimum`, when present (bool is an int to Python: refused)."""
+    if name not in meta:
+        return
+    value = meta[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise DetectorError(f"{path}: {name} must be a whole number of days, at least {minimum}; got {value!r}")
 
 
 def detectors_dir() -> Path:
@@ -183,7 +220,7 @@ def context_lookbacks(context: list[tuple[str, str]], detectors: list[Detector])
         body = "\n".join(line.split("--", 1)[0] for line in det.sql.splitlines())
         for name in names:
             if re.search(rf"\b{name}\b", body):
-                reach(name, det.lookback_days, frozenset())
+                reach(name, det.lookback_days + det.lookahead_days, frozenset())
     return days
 
 

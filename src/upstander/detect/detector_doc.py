@@ -11,17 +11,36 @@ Generated from the headers of `src/upstander/detect/detectors/*.sql` by
 `python -c "from upstander.detect.detector_doc import render; print(render(), end='')"`; do not edit by hand.
 
 Each detector is one SQL file: a metadata header in `--` comments (TOML), then a query. Any row the query
-returns is a finding; the engine stores it as an alert keyed by the detector and its `key` columns, so a
-pattern that grows updates its alert instead of raising another. Every finding carries `evidence`: references
+returns is a finding, dated on the day of its `alerted_at`, and judged "as of that day": it depends only on
+the data of its look-back before that day (and of its look-ahead after, where declared). The header's `alert`
+says what one alert is: the store makes one alert of all the findings of the detector's `key`, or, with
+`episode_gap_days`, one per run of findings no more than that many days apart; so a pattern that grows
+updates its alert instead of raising another, and an incremental run (which recomputes only the days new
+data touched) ends with exactly the alerts of a full one. An alert's window runs from its earliest finding's
+start to its latest's end, its `alerted_at` is the earliest finding's, its evidence and people the union of
+its findings', its score the highest any finding reached and its summary the latest finding's. Every finding
+carries `evidence`: references
 to the rows that made it fire (`communications:<comm_id>`, `audit:<audit_id>`, `complaints:<id>`,
 `positions:<device>@<stay start>`, `staff:<id>`, `people:<id>`), its `alerted_at` (when the data first met
 the threshold: the delay evaluation measures to this) and a one-line `summary`.
 
 Shared context views live in `src/upstander/detect/context/`: `met` (who each member of staff met through
-duty and until when the policing purpose lasted), `public_comms` (work-device contact with the public, matched
+duty and until when the policing purpose lasted), `met_spans` (the same for each involvement on its own, so
+that a later job never explains earlier contact), `public_comms` (work-device contact with the public, matched
 to force records, with local time and duty status), `lookups` (every look-up with the explanation the data
 gives, or none), `stays` and `undeployed_stays` (stay-points from positions, and those no deployment
 explains), `stays_near_met`, `person_risk`, `message_terms` (the lexicon matched against message text).
+
+**Incremental runs.** `upstander detect` finds the first dirty day D: the earliest event day among the files
+of lake loads after the last one detection saw (recorded in the alert store's `detection_state`), the
+earliest effective time of any duty, incident, custody record or complaint those loads changed (old version
+or new), and the last day the previous run saw when the data now runs past it (findings dated at the end of
+the data, like the amplifiers', move with it). A change to staff, teams, people or watches, which detectors
+read as they stand today with no date to say from when, makes the run a full one. Each detector is then run
+on data from D less its look-ahead and look-back; its findings from D less its look-ahead replace the stored
+ones and its alerts are rebuilt from all its findings, in one transaction with the look-up statistics and the
+state. `tests/test_detect_any_order.py` loads simulated forces day by day in shuffled order, late and twice,
+and checks the result against a full run, field by field, for every detector.
 
 Parameters marked *seed* take their value from a case study; the rest are judgement, stated with the
 reason. Red flag 13 (amplifiers) never raises a triage alert; it weighs other signals in the risk matrix.
@@ -40,7 +59,12 @@ def render() -> str:
                   f"- Red flags: {', '.join(str(f) for f in d.red_flags)}; category: {d.category}; "
                   f"weight {d.weight:g}; {'amplifier (no triage alert)' if d.kind == 'amplifier' else 'alert'}.",
                   f"- Follows: {d.seed_case}.",
-                  f"- Looks back {d.lookback_days} days; one alert per {', '.join(d.key)}.",
+                  f"- {d.alert}",
+                  f"- Looks back {d.lookback_days} days"
+                  + (f" and ahead {d.lookahead_days}" if d.lookahead_days else "")
+                  + f"; key: {', '.join(d.key)}"
+                  + (f"; findings more than {d.episode_gap_days} days apart start a new alert."
+                     if d.episode_gap_days else "."),
                   f"- File: `detectors/{d.path.rsplit('/', 1)[-1]}`.", "", "How to read it: " + " ".join(
                       line.strip() for line in d.reading.splitlines()), ""]
         if d.parameters:

@@ -1,9 +1,10 @@
-"""Runs the detector files on DuckDB over the lake and stores their findings as alerts.
+"""Runs the detector files on DuckDB over the lake and stores their findings, from which the alerts are built.
 
-Incremental by default: each detector reports only findings whose alert time falls on or after the first
-day delivered since the last run, and reads back its declared look-back so patterns spanning the boundary
-are still seen. Alerts are keyed by detector and the detector's declared key, so running again on the same
-data updates alerts in place and never duplicates them.
+Incremental by default: the first dirty day D is the earliest day touched by data loaded since the last run
+(dirty.py; a late or backdated delivery re-opens the days it belongs to). Each detector is re-run on data from
+D less its look-ahead and look-back, its stored findings of the days from D less its look-ahead are replaced,
+and its alerts are rebuilt from all its findings (findings.py). A finding depends only on the days around its
+own, so this ends with exactly what `--full` (D = the first day of data) stores, however the data arrived.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import pyarrow as pa
 from upstander.detect.alerts import AlertStore
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
+from upstander.detect.dirty import FullRunNeeded, event_span, first_dirty_day, last_load
+from upstander.detect.findings import DetectorResult, commit_run
 from upstander.detect.lexicon import lexicon_table
 from upstander.detect.store_files import say_on_stderr
 from upstander.lake import Lake
@@ -41,12 +44,14 @@ class DetectionSummary:
     alerts_total: int = 0
     explained_lookups: float | None = None  # share of look-ups in the window that the data explains
     seconds: float = 0.0
+    reason: str = ""  # why the run was full, or that there was nothing new
     context_seconds: dict[str, float] = field(default_factory=dict)  # building each shared view
 
     def to_json(self) -> dict[str, object]:
         return {
             "since": self.since.isoformat() if self.since else None,
             "full": self.full,
+            "reason": self.reason,
             "detectors": {r.id: {"findings": r.findings, "new": r.new, "seconds": round(r.seconds, 2)}
                           for r in self.runs},
             "findings": sum(r.findings for r in self.runs),
@@ -95,47 +100,76 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     began = time.perf_counter()
     lake = Lake(home)
     store = AlertStore(lake.home)
+    catalogue = detectors is None
     detectors = detectors if detectors is not None else load_detectors()
     with store.writing(on_wait=on_wait):
-        summary = _detect(lake, store, full, detectors, on_detector)
+        summary = _detect(lake, store, full, detectors, on_detector, catalogue)
     summary.seconds = time.perf_counter() - began
     return summary
 
 
 def _detect(lake: Lake, store: AlertStore, full: bool, detectors: list[Detector],
-            on_detector: Callable[[str], None] | None) -> DetectionSummary:
+            on_detector: Callable[[str], None] | None, catalogue: bool) -> DetectionSummary:
+    manifest = lake.manifest()
     con = lake.connect()
-    span = data_span(con)
     summary = DetectionSummary(since=None, full=full)
-    if span is None:
+    span = event_span(manifest)
+    if span is None or data_span(con) is None:
         return summary
-    first, last = span
-    since = None if full else store.last_processed_day()
+    state = store.state()
+    since: date | None = None
+    if full:
+        summary.reason = "asked for"
+    elif "last_load" not in state:
+        summary.full, summary.reason = True, "no earlier run over this lake"
+    else:
+        try:
+            since = first_dirty_day(con, manifest, int(state["last_load"]),
+                                    date.fromisoformat(state["last_day"]) if "last_day" in state else None)
+        except FullRunNeeded as exc:
+            summary.full, summary.reason = True, str(exc)
+        else:
+            if since is None:
+                summary.reason = "nothing loaded since the last run"
+                summary.alerts_total = store.count()
+                return summary
+            since = max(since, span.first)
     summary.since = since
-    summary.context_seconds = prepare(con, first, last, since, detectors)
+    summary.context_seconds = prepare(con, span.first, span.last, since, detectors)
     [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
     summary.explained_lookups = None if share is None else float(share)
-    # Per day, and only the run's own days (the look-back before `since` was counted by earlier runs): written
-    # with the watermark at the end, so an interrupted run leaves no half-counted statistics.
-    window = "" if since is None else f"WHERE occurred_at >= '{since.isoformat()}'::TIMESTAMPTZ"
+    # Per day, and only the run's own days (the look-back before them was counted by earlier runs): from the dirty
+    # day less the longest look-ahead, since a look-up's explanation may come from a record made a day after it.
+    # Written with the state at the end, so an interrupted run leaves no half-counted statistics.
+    stats_from = None if since is None else since - timedelta(days=max((d.lookahead_days for d in detectors),
+                                                                        default=0))
+    window = "" if stats_from is None else f"WHERE occurred_at >= '{stats_from.isoformat()}'::TIMESTAMPTZ"
     stats = con.sql(f"SELECT occurred_at::DATE AS day, staff_id, count(*) AS lookups, count(explanation) AS explained "
                     f"FROM lookups {window} GROUP BY ALL").to_arrow_table()  # nosec B608  # detector SQL from the packaged catalogue and a date Upstander computed, never a request
+    results = []
     for det in detectors:
         t0 = time.perf_counter()
-        table = run_one(con, det, since)
-        new = store.upsert(det, table)
-        summary.runs.append(DetectorRun(det.id, table.num_rows, new, time.perf_counter() - t0))
+        table = run_one(con, det, since, (span.first, span.last))
+        report_from = None if since is None else since - timedelta(days=det.lookahead_days)
+        results.append(DetectorResult(det, table, report_from))
+        summary.runs.append(DetectorRun(det.id, table.num_rows, 0, time.perf_counter() - t0))
         if on_detector:
             on_detector(det.id)
-    store.finish_run(stats, since, last)
+    new = commit_run(store, results, stats, stats_from, span.last, last_load(manifest),
+                     forget_others=since is None and catalogue)
+    for run in summary.runs:
+        run.new = new[run.id]
     summary.alerts_total = store.count()
     return summary
 
 
-def run_one(con: duckdb.DuckDBPyConnection, det: Detector, since: date | None) -> pa.Table:
-    """One detector's findings from `since` on (everything when None)."""
-    report_from = since or date(1900, 1, 1)
-    sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days))
+def run_one(con: duckdb.DuckDBPyConnection, det: Detector, since: date | None,
+            span: tuple[date, date] | None = None) -> pa.Table:
+    """One detector's findings dated from `since` less its look-ahead on (everything when None), reading data
+    from its look-back before that. `span` is the lake's first and last day of data (from `audit` if None)."""
+    report_from = (since or date(1900, 1, 1)) - timedelta(days=det.lookahead_days)
+    span = span or data_span(con)
+    sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days), span=span)
     return con.sql(
         f"SELECT * FROM ({sql}) AS findings WHERE alerted_at >= '{report_from.isoformat()}'::TIMESTAMPTZ"  # nosec B608  # detector SQL from the packaged catalogue and a date Upstander computed, never a request
     ).to_arrow_table()

@@ -30,6 +30,7 @@ from sqlglot import exp
 
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
+from upstander.detect.dirty import event_span
 from upstander.detect.lexicon import lexicon_table
 from upstander.detect.sqlfix import call, rewrite
 from upstander.feeds.contract import FEEDS, Feed
@@ -248,10 +249,11 @@ def _materialise(spark: SparkSession, name: str, sql: str) -> None:
     spark.sql(sql).localCheckpoint(eager=True).createOrReplaceTempView(name)
 
 
-def run_one(spark: SparkSession, det: Detector, since: date | None) -> pa.Table:
-    """One detector's findings from `since` on (everything when None), as `engine.run_one`."""
-    report_from = since or date(1900, 1, 1)
-    sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days))
+def run_one(spark: SparkSession, det: Detector, since: date | None, span: tuple[date, date]) -> pa.Table:
+    """One detector's findings from `since` less its look-ahead on (everything when None), as `engine.run_one`;
+    `span` is the lake's first and last day of data."""
+    report_from = (since or date(1900, 1, 1)) - timedelta(days=det.lookahead_days)
+    sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days), span=span)
     wrapped = (f"SELECT * FROM ({sql}) AS findings "
                f"WHERE alerted_at >= '{report_from.isoformat()}'::TIMESTAMPTZ")  # nosec B608  # feed names and keys from the data contract, detector SQL from the packaged catalogue
     return collect_arrow(spark.sql(translate(wrapped)))
@@ -276,14 +278,16 @@ def run_on_spark(home: Path | None = None, *, detectors: list[Detector] | None =
         with spark_session() as session:
             return run_on_spark(home, detectors=detectors, since=since, spark=session, on_detector=on_detector)
     detectors = detectors if detectors is not None else load_detectors()
-    register_lake(spark, Lake(home))
-    span = data_span(spark)
-    if span is None:
+    lake = Lake(home)
+    register_lake(spark, lake)
+    days = event_span(lake.manifest())  # the span `run_detection` binds, from the manifest
+    if data_span(spark) is None or days is None:
         return {d.id: pa.table({}) for d in detectors}
+    span = (days.first, days.last)
     prepare(spark, *span, since, detectors)
     findings = {}
     for det in detectors:
-        findings[det.id] = run_one(spark, det, since)
+        findings[det.id] = run_one(spark, det, since, span)
         if on_detector:
             on_detector(det.id)
     return findings

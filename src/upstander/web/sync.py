@@ -1,7 +1,9 @@
 """Bring the staff directory and the detection alerts into the web application's database.
 
 Alerts are matched on the alert store's own key, so running detect again and syncing again updates alerts in
-place: never a duplicate, and an analyst's assignment and disposition are kept.
+place: never a duplicate, and an analyst's assignment and disposition are kept. An alert the store no longer
+holds (a full detection run found its findings gone: late data explained them) is removed if nobody has touched
+it, and kept as it stands if an analyst has assigned, decided or opened a case on it.
 """
 
 from __future__ import annotations
@@ -74,22 +76,28 @@ def _team_supervisors(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 
 def sync_alerts(home: Path) -> tuple[int, int]:
-    """(alerts seen, alerts new). Amplifiers (red flag 13) stay in the risk matrix, not the triage queue."""
+    """(alerts seen, alerts new). Amplifiers (red flag 13) stay in the risk matrix, not the triage queue. Alerts
+    gone from the store are removed when untouched (see the module docstring)."""
     teams = dict(StaffMember.objects.values_list("staff_id", "team_id"))
     with AlertStore(home).reading() as con:
         rows = con.execute("""SELECT alert_id, detector_id, red_flags, category, subject_staff_id, person_ids,
                                      epoch(window_start), epoch(window_end), epoch(alerted_at), score, evidence,
                                      summary
                               FROM alerts WHERE kind = 'alert' ORDER BY alert_id""").fetchall()
-    before = Alert.objects.count()
+    known = set(Alert.objects.values_list("alert_id", flat=True))
     alerts = [Alert(alert_id=r[0], detector_id=r[1], red_flags=list(r[2]), category=r[3], subject_staff_id=r[4],
                     subject_team_id=teams.get(r[4], ""), person_ids=list(r[5] or []), window_start=_utc(r[6]),
                     window_end=_utc(r[7]), alerted_at=_utc(r[8]), score=r[9], evidence=list(r[10]),
                     summary=r[11] or "") for r in rows]
+    current = {a.alert_id for a in alerts}
+    gone = sorted(known - current)
     with transaction.atomic():
         Alert.objects.bulk_create(alerts, batch_size=_BATCH, update_conflicts=True, unique_fields=["alert_id"],
                                   update_fields=_ALERT_UPDATES)
-    return len(alerts), Alert.objects.count() - before
+        for start in range(0, len(gone), _BATCH):
+            Alert.objects.filter(alert_id__in=gone[start:start + _BATCH], status=Alert.Status.NEW,
+                                 assigned_to__isnull=True, disposition__isnull=True, case__isnull=True).delete()
+    return len(alerts), len(current - known)
 
 
 def publish_intelligence(home: Path, *, wait: bool = False) -> None:

@@ -6,7 +6,9 @@
 -- weight = 3.0
 -- lookback_days = 120
 -- key = ["subject_staff_id", "person_ids"]
--- reading = """One alert per officer and person. The evidence is the calls and messages that counted: each
+-- alert = "One alert per officer and person met through duty: every day on which the officer's contacts with that person outside the policing purpose reached the threshold within the window adds to it."
+-- reading = """One alert per officer and person. The evidence is the calls and messages that counted (within
+-- 120 days of one another): each
 -- came after the officer's policing purpose with that person had ended (two days after attending; a week
 -- after an owned case closed), or was sent off duty late at night. The score rises with the number of such
 -- contacts, the share at night, the share off duty, rising frequency, and the person's vulnerability."""
@@ -19,51 +21,68 @@
 -- [parameters.night_to]
 -- value = 6
 -- why = "Local hour at which night ends."
+-- [parameters.window_days]
+-- value = 120
+-- why = "Contacts count together when they fall within four months of each other: APSP case studies 2 and 8 escalate over weeks, and older contact says little about now."
 WITH contact AS (
+    -- Contact after the officer first met the person; in purpose while any involvement's purpose covers it.
     SELECT pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at, pc.on_duty,
            pc.local_hour >= :night_from OR pc.local_hour < :night_to AS at_night,
-           m.first_met, m.purpose_until
+           max(CASE WHEN pc.occurred_at <= m.purpose_until THEN 1 ELSE 0 END) AS in_purpose
     FROM public_comms pc
-    JOIN met m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
+    JOIN met_spans m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id AND m.met_at < pc.occurred_at
     WHERE pc.occurred_at >= :since
-      AND pc.occurred_at > m.first_met
+    GROUP BY pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at, pc.on_duty, pc.local_hour
 ),
 outside AS (
-    SELECT *, row_number() OVER (PARTITION BY staff_id, person_id ORDER BY occurred_at, comm_id) AS n
+    SELECT staff_id, person_id, comm_id, occurred_at, on_duty, at_night, epoch(occurred_at) AS t
     FROM contact
-    WHERE occurred_at > purpose_until OR (NOT on_duty AND at_night)
+    WHERE in_purpose = 0 OR (NOT on_duty AND at_night)
+),
+running AS (
+    SELECT *, count(*) OVER (PARTITION BY staff_id, person_id ORDER BY t
+                             RANGE BETWEEN :window_days * 86400 PRECEDING AND CURRENT ROW) AS in_window
+    FROM outside
+),
+-- A finding per day on which the count within the window reached the threshold; its evidence is every
+-- contact in the windows ending that day.
+days AS (
+    SELECT staff_id, person_id, CAST(occurred_at AS DATE) AS day, min(occurred_at) AS alerted_at,
+           min(t) AS first_t, max(t) AS last_t
+    FROM running WHERE in_window >= :min_contacts
+    GROUP BY staff_id, person_id, CAST(occurred_at AS DATE)
+),
+evidence AS (
+    SELECT d.staff_id, d.person_id, d.day, d.alerted_at, o.comm_id, o.occurred_at, o.on_duty, o.at_night, o.t,
+           min(o.t) OVER (PARTITION BY d.staff_id, d.person_id, d.day) AS span_first,
+           max(o.t) OVER (PARTITION BY d.staff_id, d.person_id, d.day) AS span_last
+    FROM days d
+    JOIN outside o ON o.staff_id = d.staff_id AND o.person_id = d.person_id
+                  AND o.t BETWEEN d.first_t - :window_days * 86400 AND d.last_t
 ),
 pattern AS (
-    SELECT staff_id, person_id,
+    SELECT staff_id, person_id, day, alerted_at,
            count(*) AS contacts,
            avg(CASE WHEN at_night THEN 1.0 ELSE 0.0 END) AS night_share,
            avg(CASE WHEN on_duty THEN 0.0 ELSE 1.0 END) AS off_duty_share,
            min(occurred_at) AS first_at,
            max(occurred_at) AS last_at,
-           max(CASE WHEN n = :min_contacts THEN occurred_at END) AS alerted_at,
+           -- More contacts in the second half of the span than the first: escalation.
+           sum(CASE WHEN t > span_first + (span_last - span_first) / 2 THEN 1 ELSE -1 END) > 0 AS rising,
            list_sort(list('communications:' || comm_id)) AS evidence
-    FROM outside
-    GROUP BY staff_id, person_id
-    HAVING count(*) >= :min_contacts
-),
-rising AS (
-    -- More contacts in the second half of the span than the first: escalation.
-    SELECT o.staff_id, o.person_id,
-           sum(CASE WHEN o.occurred_at > p.first_at + (p.last_at - p.first_at) / 2 THEN 1 ELSE -1 END) > 0 AS rising
-    FROM outside o JOIN pattern p ON p.staff_id = o.staff_id AND p.person_id = o.person_id
-    GROUP BY o.staff_id, o.person_id
+    FROM evidence
+    GROUP BY staff_id, person_id, day, alerted_at
 )
 SELECT p.staff_id AS subject_staff_id,
        [p.person_id] AS person_ids,
        p.first_at AS window_start,
        p.last_at AS window_end,
        p.alerted_at,
-       round(ln(1 + p.contacts) * (1 + p.night_share + p.off_duty_share + CASE WHEN r.rising THEN 0.5 ELSE 0 END)
+       round(ln(1 + p.contacts) * (1 + p.night_share + p.off_duty_share + CASE WHEN p.rising THEN 0.5 ELSE 0 END)
              * (1 + 0.5 * least(pr.vulnerabilities, 2)), 3) AS score,
        p.evidence,
        p.contacts || ' contacts outside the policing purpose, ' || round(100 * p.night_share) || '% at night, '
-           || round(100 * p.off_duty_share) || '% off duty' || CASE WHEN r.rising THEN ', rising' ELSE '' END
+           || round(100 * p.off_duty_share) || '% off duty' || CASE WHEN p.rising THEN ', rising' ELSE '' END
            AS summary
 FROM pattern p
-JOIN rising r ON r.staff_id = p.staff_id AND r.person_id = p.person_id
 JOIN person_risk pr ON pr.person_id = p.person_id

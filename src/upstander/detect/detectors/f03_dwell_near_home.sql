@@ -4,10 +4,12 @@
 -- seed_case = "APSP case study 2 (four stops near her home); APSP case study 10 (MDT GPS, several occasions)"
 -- category = "sexual_misconduct"
 -- weight = 3.0
--- lookback_days = 90
+-- lookback_days = 150
+-- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
--- reading = """One alert per member of staff and person. The evidence is position fixes forming stays of ten
--- minutes or more within 100 m of the person's home, on duty, at a time the member of staff was not assigned
+-- alert = "One alert per member of staff and person met through duty: each day of a stay that makes two or more occasions within sixty days adds to it."
+-- reading = """One alert per member of staff and person. The evidence is position fixes forming stays, on
+-- separate days within sixty days of one another, of ten minutes or more within 100 m of the person's home, on duty, at a time the member of staff was not assigned
 -- to any incident within 250 m, and not at the start or end of the shift. The person was met through duty
 -- before the first stay. Officers living or stationed near a victim do not alert: stays at shift start and end
 -- are excluded, a stay must be on separate occasions, and a stay at a shared stopping place (where several
@@ -23,6 +25,9 @@
 -- [parameters.max_other_staff]
 -- value = 5
 -- why = "A place where more than five other officers paused off deployment in the previous 90 days is a shared stopping place. On two simulated years, most benign stays near a met person's home were at places sixty or more officers used; the visits of the case studies were at places one to three used."
+-- [parameters.window_days]
+-- value = 60
+-- why = "Occasions count together within two months of each other: APSP case study 2's four stops came within weeks. The shared-place check looks 90 days further back, so the look-back is 150 days; stays can run past midnight, so the look-ahead is a day."
 WITH near AS (
     SELECT *, floor(lat / 0.0009) AS cell_lat, floor(lon / 0.0014) AS cell_lon
     FROM stays_near_met WHERE started >= :since
@@ -63,18 +68,27 @@ occasions AS (
     WHERE coalesce(sh.other_staff, 0) <= :max_other_staff
     GROUP BY n.staff_id, n.person_id, CAST(n.started AS DATE)
 ),
-numbered AS (
-    SELECT *, row_number() OVER (PARTITION BY staff_id, person_id ORDER BY first_at) AS n FROM occasions
+running AS (
+    SELECT *, count(*) OVER w AS occasions_in_window, sum(minutes) OVER w AS minutes_in_window
+    FROM occasions
+    WINDOW w AS (PARTITION BY staff_id, person_id ORDER BY epoch(first_at) RANGE BETWEEN :window_days * 86400 PRECEDING
+                 AND CURRENT ROW)
+),
+days AS (
+    SELECT staff_id, person_id, day, first_at AS alerted_at FROM running
+    WHERE occasions_in_window >= :min_occasions AND minutes_in_window >= :min_minutes
 )
-SELECT n.staff_id AS subject_staff_id,
-       [n.person_id] AS person_ids,
-       min(n.first_at) AS window_start,
-       max(n.last_at) AS window_end,
-       max(CASE WHEN n.n = :min_occasions THEN n.first_at END) AS alerted_at,
-       round(count(*) * (1 + 0.5 * least(max(pr.vulnerabilities), 2)) + sum(n.minutes) / 60.0, 3) AS score,
-       list_sort(flatten(list(n.evidence))) AS evidence,
-       count(*) || ' occasions, ' || sum(n.minutes) || ' minutes in all, near the home of a person met on duty'
+SELECT d.staff_id AS subject_staff_id,
+       [d.person_id] AS person_ids,
+       min(o.first_at) AS window_start,
+       max(o.last_at) AS window_end,
+       d.alerted_at,
+       round(count(*) * (1 + 0.5 * least(max(pr.vulnerabilities), 2)) + sum(o.minutes) / 60.0, 3) AS score,
+       list_sort(flatten(list(o.evidence))) AS evidence,
+       count(*) || ' occasions, ' || sum(o.minutes) || ' minutes in all, near the home of a person met on duty'
            AS summary
-FROM numbered n JOIN person_risk pr ON pr.person_id = n.person_id
-GROUP BY n.staff_id, n.person_id
-HAVING count(*) >= :min_occasions AND sum(n.minutes) >= :min_minutes
+FROM days d
+JOIN occasions o ON o.staff_id = d.staff_id AND o.person_id = d.person_id
+                AND epoch(o.first_at) BETWEEN epoch(d.alerted_at) - :window_days * 86400 AND epoch(d.alerted_at)
+JOIN person_risk pr ON pr.person_id = d.person_id
+GROUP BY d.staff_id, d.person_id, d.day, d.alerted_at

@@ -5,34 +5,63 @@
 -- category = "sexual_misconduct"
 -- weight = 2.5
 -- lookback_days = 90
+-- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
+-- alert = "One alert per member of staff and person met through duty: each day on which a silent stop, or contact outside the policing purpose, completes the pattern within sixty days adds to it."
 -- reading = """One alert per member of staff and person. Each occasion in the evidence is an on-duty stop of at
 -- least twenty minutes near the person's home, not deployed there, during which the member of staff sent no
 -- radio status from ten minutes before to ten minutes after. Routine gaps between jobs do not alert on their
 -- own: the silence must coincide with an unexplained stop at a home (red flag 3), and either recur or come
--- with work-phone contact with that person outside the policing purpose (red flag 1)."""
+-- with work-phone contact with that person outside the policing purpose (red flag 1), within sixty days of
+-- each other. A stop may run past midnight, and radio is checked ten minutes past it: a day's look-ahead."""
 -- [parameters.min_minutes]
 -- value = 30
 -- why = "Response radios are quiet between jobs, so a short silence means little; half an hour silent at someone's home is unaccounted time."
+-- [parameters.window_days]
+-- value = 60
+-- why = "Silent stops and the contact that goes with them count together within two months (APSP case study 2: the visits and texts came within weeks)."
 WITH silent AS (
     SELECT s.*
     FROM stays_near_met s
     WHERE s.started >= :since AND s.minutes >= :min_minutes
       AND NOT EXISTS (SELECT 1 FROM radio r WHERE r.staff_id = s.staff_id
                       AND r.occurred_at BETWEEN s.started - INTERVAL 10 MINUTE AND s.ended + INTERVAL 10 MINUTE)
+),
+outside AS (
+    -- Contact with the person after meeting them, at a moment no involvement's purpose covered.
+    SELECT pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at
+    FROM public_comms pc
+    JOIN met_spans m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id AND m.met_at < pc.occurred_at
+    WHERE pc.occurred_at >= :since
+    GROUP BY pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at
+    HAVING max(CASE WHEN pc.occurred_at <= m.purpose_until THEN 1 ELSE 0 END) = 0
+),
+events AS (
+    SELECT staff_id, person_id, started AS event_at, 1 AS stop FROM silent
+    UNION ALL
+    SELECT o.staff_id, o.person_id, o.occurred_at, 0 FROM outside o
+    WHERE EXISTS (SELECT 1 FROM silent s WHERE s.staff_id = o.staff_id AND s.person_id = o.person_id)
+),
+running AS (
+    SELECT *, epoch(event_at) AS t, sum(stop) OVER w AS stops, sum(1 - stop) OVER w AS contacts
+    FROM events
+    WINDOW w AS (PARTITION BY staff_id, person_id ORDER BY epoch(event_at)
+                 RANGE BETWEEN :window_days * 86400 PRECEDING AND CURRENT ROW)
+),
+days AS (
+    SELECT staff_id, person_id, CAST(event_at AS DATE) AS day, min(event_at) AS alerted_at, min(t) AS first_t, max(t) AS last_t
+    FROM running WHERE stops >= 2 OR (stops >= 1 AND contacts >= 1)
+    GROUP BY staff_id, person_id, CAST(event_at AS DATE)
 )
-SELECT s.staff_id AS subject_staff_id,
-       [s.person_id] AS person_ids,
-       min(started) AS window_start,
-       max(ended) AS window_end,
-       min(started) AS alerted_at,
-       round(count(*) + sum(minutes) / 60.0, 3) AS score,
-       list_sort(list('positions:' || device_id || '@' || CAST(started AS VARCHAR))) AS evidence,
-       count(*) || ' silent stops, ' || sum(minutes) || ' minutes with no radio status' AS summary
-FROM silent s
-LEFT JOIN (SELECT DISTINCT pc.staff_id, pc.person_id FROM public_comms pc
-           JOIN met m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
-           WHERE pc.occurred_at > m.purpose_until) outside
-       ON outside.staff_id = s.staff_id AND outside.person_id = s.person_id
-GROUP BY s.staff_id, s.person_id
-HAVING count(*) >= 2 OR count(outside.staff_id) > 0
+SELECT d.staff_id AS subject_staff_id,
+       [d.person_id] AS person_ids,
+       min(s.started) AS window_start,
+       max(s.ended) AS window_end,
+       d.alerted_at,
+       round(count(*) + sum(s.minutes) / 60.0, 3) AS score,
+       list_sort(list('positions:' || s.device_id || '@' || CAST(s.started AS VARCHAR))) AS evidence,
+       count(*) || ' silent stops, ' || sum(s.minutes) || ' minutes with no radio status' AS summary
+FROM days d
+JOIN silent s ON s.staff_id = d.staff_id AND s.person_id = d.person_id
+             AND epoch(s.started) BETWEEN d.first_t - :window_days * 86400 AND d.last_t
+GROUP BY d.staff_id, d.person_id, d.day, d.alerted_at

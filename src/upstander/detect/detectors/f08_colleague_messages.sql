@@ -6,32 +6,46 @@
 -- weight = 2.0
 -- lookback_days = 60
 -- key = ["subject_staff_id"]
+-- alert = "One alert per member of staff: each day on which their sexualised messages to colleagues within sixty days reached the threshold adds to it."
 -- reading = """One alert per member of staff. The evidence is outbound messages to colleagues' work phones
 -- whose text matched the sexual, appearance, affection or banter terms of the lexicon. The checklist asks
 -- forces to investigate internal sexualised behaviour 'to negate any concern of that sexualised conduct being
--- replicated with members of the public'. Person ids are empty: the counterparts are staff, named in the
+-- replicated with members of the public'. Messages count together within sixty days. Person ids are empty: the counterparts are staff, named in the
 -- summary."""
 -- [parameters.min_messages]
 -- value = 2
 -- why = "One crude message can be a misjudged joke; two make a pattern worth a supervisor's or analyst's look."
+-- [parameters.window_days]
+-- value = 60
+-- why = "Messages count together within two months of each other; a crude message a year ago and one today are not yet a pattern."
 WITH to_colleagues AS (
-    SELECT DISTINCT mt.comm_id, mt.staff_id, mt.occurred_at, sc.staff_id AS colleague_id
+    SELECT DISTINCT mt.comm_id, mt.staff_id, mt.occurred_at, epoch(mt.occurred_at) AS t, sc.staff_id AS colleague_id
     FROM message_terms mt
     JOIN staff_contacts sc ON sc.contact = mt.counterpart
     WHERE mt.category IN ('sexual', 'appearance', 'affection') AND sc.staff_id <> mt.staff_id
+      AND mt.occurred_at >= :since
 ),
-numbered AS (
-    SELECT *, row_number() OVER (PARTITION BY staff_id ORDER BY occurred_at, comm_id) AS n FROM to_colleagues
+messages AS (SELECT DISTINCT staff_id, comm_id, occurred_at, t FROM to_colleagues),
+running AS (
+    SELECT *, count(*) OVER (PARTITION BY staff_id ORDER BY t
+                             RANGE BETWEEN :window_days * 86400 PRECEDING AND CURRENT ROW) AS in_window
+    FROM messages
+),
+days AS (
+    SELECT staff_id, CAST(occurred_at AS DATE) AS day, min(occurred_at) AS alerted_at, min(t) AS first_t,
+           max(t) AS last_t
+    FROM running WHERE in_window >= :min_messages
+    GROUP BY staff_id, CAST(occurred_at AS DATE)
 )
-SELECT staff_id AS subject_staff_id,
+SELECT d.staff_id AS subject_staff_id,
        CAST([] AS VARCHAR[]) AS person_ids,
-       min(occurred_at) AS window_start,
-       max(occurred_at) AS window_end,
-       max(CASE WHEN n = :min_messages THEN occurred_at END) AS alerted_at,
-       count(*) + count(DISTINCT colleague_id) AS score,
-       list_sort(list('communications:' || comm_id)) AS evidence,
-       count(*) || ' sexualised messages to ' || count(DISTINCT colleague_id) || ' colleagues ('
-           || array_to_string(list_sort(list(DISTINCT colleague_id)), ', ') || ')' AS summary
-FROM numbered
-GROUP BY staff_id
-HAVING count(*) >= :min_messages
+       min(m.occurred_at) AS window_start,
+       max(m.occurred_at) AS window_end,
+       d.alerted_at,
+       count(DISTINCT m.comm_id) + count(DISTINCT m.colleague_id) AS score,
+       list_sort(list(DISTINCT 'communications:' || m.comm_id)) AS evidence,
+       count(DISTINCT m.comm_id) || ' sexualised messages to ' || count(DISTINCT m.colleague_id) || ' colleagues ('
+           || array_to_string(list_sort(list(DISTINCT m.colleague_id)), ', ') || ')' AS summary
+FROM days d
+JOIN to_colleagues m ON m.staff_id = d.staff_id AND m.t BETWEEN d.first_t - :window_days * 86400 AND d.last_t
+GROUP BY d.staff_id, d.day, d.alerted_at

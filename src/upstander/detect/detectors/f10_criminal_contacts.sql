@@ -5,33 +5,42 @@
 -- category = "inappropriate_association"
 -- weight = 3.0
 -- lookback_days = 90
+-- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
+-- alert = "One alert per member of staff and person known for criminality: each day of contact with an organised-crime nominal, or of a second contact with a suspect within thirty days, adds to it."
 -- reading = """One alert per member of staff and person. The person is a watched organised-crime nominal, or a
 -- suspect or detainee in force records contacted off duty, and the evidence is calls and messages with them
 -- at times the member of staff had no policing purpose with that person: not assigned to any of their
 -- incidents then, and not, on duty, a resident of the area they were working who was in an incident there.
--- An undeclared association; in corruption case study 7 the calls came on the day warrants were executed."""
+-- A suspect counts from the time they were recorded as one. An undeclared association; in corruption case
+-- study 7 the calls came on the day warrants were executed. An involvement explains contact from a day before
+-- it began (the call that led to the job), so findings look a day ahead."""
 -- [parameters.min_contacts_suspect]
 -- value = 2
 -- why = "A suspect may ring an officer once by mistake or for a legitimate reason; twice with no purpose is an association."
+-- [parameters.window_days]
+-- value = 30
+-- why = "Two contacts with a suspect count together within a month; the area check looks sixty days further back, so the look-back is ninety days."
 WITH criminal AS (
-    SELECT person_id, 'organised-crime nominal' AS why FROM person_risk WHERE watch_reason = 'ocg_nominal'
-    UNION
-    SELECT DISTINCT person_id, 'suspect in force records' AS why FROM incident_people
+    SELECT person_id, 'organised-crime nominal' AS why, TIMESTAMPTZ '1900-01-01 00:00:00+00' AS known_from
+    FROM person_risk WHERE watch_reason = 'ocg_nominal'
+    UNION ALL
+    SELECT person_id, 'suspect in force records' AS why, min(recorded_at) AS known_from FROM incident_people
     WHERE role IN ('suspect', 'detainee')
+    GROUP BY person_id
 ),
 area_people AS (
     -- People in incidents in each policing area over time: neighbourhood officers keep in touch with
     -- residents who report local problems, whatever else those residents appear in.
-    SELECT ip.person_id || '|' || i.area AS person_area, i.opened_at
+    SELECT ip.person_id || '|' || i.area AS person_area, greatest(i.opened_at, ip.recorded_at) AS opened_at
     FROM incident_people ip JOIN incidents i ON i.incident_id = ip.incident_id
 ),
 candidates AS (
     SELECT pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, pc.on_duty, min(cr.why) AS why
     FROM public_comms pc
-    JOIN criminal cr ON cr.person_id = pc.person_id
-    LEFT JOIN met m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
-                   AND pc.occurred_at BETWEEN m.first_met - INTERVAL 1 DAY AND m.purpose_until
+    JOIN criminal cr ON cr.person_id = pc.person_id AND cr.known_from <= pc.occurred_at
+    LEFT JOIN met_spans m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
+                         AND pc.occurred_at BETWEEN m.met_at - INTERVAL 1 DAY AND m.purpose_until
     WHERE pc.occurred_at >= :since AND m.staff_id IS NULL
       -- A suspect counts only off duty: on duty, officers ring suspects and witnesses for many reasons.
       AND (cr.why = 'organised-crime nominal' OR NOT pc.on_duty)
@@ -52,22 +61,30 @@ area_excused AS (
     WHERE ap.opened_at BETWEEN cd.occurred_at - INTERVAL 60 DAY AND cd.occurred_at
 ),
 contact AS (
-    SELECT c.comm_id, c.staff_id, c.person_id, c.occurred_at, c.why
+    SELECT c.comm_id, c.staff_id, c.person_id, c.occurred_at, epoch(c.occurred_at) AS t, c.why
     FROM candidates c LEFT JOIN area_excused x ON x.comm_id = c.comm_id
     WHERE x.comm_id IS NULL
 ),
-numbered AS (
-    SELECT *, row_number() OVER (PARTITION BY staff_id, person_id ORDER BY occurred_at, comm_id) AS n FROM contact
+running AS (
+    SELECT *, count(*) OVER (PARTITION BY staff_id, person_id ORDER BY t
+                             RANGE BETWEEN :window_days * 86400 PRECEDING AND CURRENT ROW) AS in_window
+    FROM contact
+),
+days AS (
+    SELECT staff_id, person_id, CAST(occurred_at AS DATE) AS day, min(occurred_at) AS alerted_at, min(t) AS first_t,
+           max(t) AS last_t
+    FROM running WHERE why = 'organised-crime nominal' OR in_window >= :min_contacts_suspect
+    GROUP BY staff_id, person_id, CAST(occurred_at AS DATE)
 )
-SELECT staff_id AS subject_staff_id,
-       [person_id] AS person_ids,
-       min(occurred_at) AS window_start,
-       max(occurred_at) AS window_end,
-       min(CASE WHEN why = 'organised-crime nominal' OR n >= :min_contacts_suspect THEN occurred_at END)
-           AS alerted_at,
-       round(count(*) * CASE WHEN min(why) = 'organised-crime nominal' THEN 2.0 ELSE 1.0 END, 3) AS score,
-       list_sort(list('communications:' || comm_id)) AS evidence,
-       count(*) || ' contacts with a ' || min(why) || ' outside any policing purpose' AS summary
-FROM numbered
-GROUP BY staff_id, person_id
-HAVING min(why) = 'organised-crime nominal' OR count(*) >= :min_contacts_suspect
+SELECT d.staff_id AS subject_staff_id,
+       [d.person_id] AS person_ids,
+       min(c.occurred_at) AS window_start,
+       max(c.occurred_at) AS window_end,
+       d.alerted_at,
+       round(count(*) * CASE WHEN min(c.why) = 'organised-crime nominal' THEN 2.0 ELSE 1.0 END, 3) AS score,
+       list_sort(list('communications:' || c.comm_id)) AS evidence,
+       count(*) || ' contacts with a ' || min(c.why) || ' outside any policing purpose' AS summary
+FROM days d
+JOIN contact c ON c.staff_id = d.staff_id AND c.person_id = d.person_id
+              AND c.t BETWEEN d.first_t - :window_days * 86400 AND d.last_t
+GROUP BY d.staff_id, d.person_id, d.day, d.alerted_at

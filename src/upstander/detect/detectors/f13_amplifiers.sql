@@ -7,8 +7,10 @@
 -- lookback_days = 0
 -- kind = "amplifier"
 -- key = ["subject_staff_id"]
+-- alert = "One alert per member of staff (an amplifier, not for triage): a finding on the first day of data, and on each later day an amplifier began to apply, lists every amplifier applying that day."
 -- reading = """Not misconduct and never a triage alert: context the risk matrix uses to weigh other signals.
--- The evidence names the staff record; the summary lists which amplifiers apply as of the latest data."""
+-- The evidence names the staff record; the summary lists which amplifiers apply as of the latest change within
+-- the data (each is judged as of its day, from the staff record as it stands)."""
 -- [parameters.training_years]
 -- value = 2
 -- why = "The national learning asks that APSP training be 'repeated regularly'; two years is judgement."
@@ -16,25 +18,38 @@
 -- value = 13
 -- source = "seed"
 -- why = "The Vetting APP 'requires supervisors to complete an annual integrity and vetting review' (seed 002); a month's grace."
-WITH latest AS (SELECT max(occurred_at) AS t FROM audit),
-flags AS (
-    SELECT s.staff_id,
-           s.vetting_expiry IS NOT NULL AND s.vetting_expiry < CAST(a.t AS DATE) AS lapsed_vetting,
-           s.apsp_training_date IS NULL
-               OR s.apsp_training_date < CAST(a.t AS DATE) - INTERVAL (:training_years * 365) DAY AS no_training,
-           s.integrity_review_date IS NULL
-               OR s.integrity_review_date < CAST(a.t AS DATE) - INTERVAL (:review_months * 30) DAY AS no_review,
+WITH people AS (
+    SELECT s.staff_id, s.vetting_expiry, s.apsp_training_date, s.integrity_review_date,
            s.role IN ('pcso', 'special_constable') OR t.unit_type IN ('neighbourhood', 'public_protection')
-               AS lone_contact_role,
-           a.t
-    FROM staff s JOIN teams t ON t.team_id = s.team_id CROSS JOIN latest a
+               AS lone_contact_role
+    FROM staff s JOIN teams t ON t.team_id = s.team_id
     WHERE s.leaving_date IS NULL
+),
+-- The days on which what applies can change: the first day of data, and each day an amplifier starts.
+changes AS (
+    SELECT staff_id, :first_day AS day FROM people
+    UNION SELECT staff_id, CAST(vetting_expiry + INTERVAL 1 DAY AS DATE) FROM people
+        WHERE vetting_expiry IS NOT NULL
+    UNION SELECT staff_id, CAST(apsp_training_date + INTERVAL (:training_years * 365 + 1) DAY AS DATE) FROM people
+        WHERE apsp_training_date IS NOT NULL
+    UNION SELECT staff_id, CAST(integrity_review_date + INTERVAL (:review_months * 30 + 1) DAY AS DATE) FROM people
+        WHERE integrity_review_date IS NOT NULL
+),
+flags AS (
+    SELECT p.staff_id, c.day, p.lone_contact_role,
+           p.vetting_expiry IS NOT NULL AND p.vetting_expiry < c.day AS lapsed_vetting,
+           p.apsp_training_date IS NULL
+               OR p.apsp_training_date < c.day - INTERVAL (:training_years * 365) DAY AS no_training,
+           p.integrity_review_date IS NULL
+               OR p.integrity_review_date < c.day - INTERVAL (:review_months * 30) DAY AS no_review
+    FROM people p JOIN changes c ON c.staff_id = p.staff_id
+    WHERE c.day BETWEEN :first_day AND :last_day AND c.day >= :since
 )
 SELECT staff_id AS subject_staff_id,
        CAST([] AS VARCHAR[]) AS person_ids,
-       t AS window_start,
-       t AS window_end,
-       t AS alerted_at,
+       CAST(day AS TIMESTAMPTZ) AS window_start,
+       CAST(day AS TIMESTAMPTZ) AS window_end,
+       CAST(day AS TIMESTAMPTZ) AS alerted_at,
        (CASE WHEN lapsed_vetting THEN 1 ELSE 0 END) + (CASE WHEN no_training THEN 1 ELSE 0 END)
            + (CASE WHEN no_review THEN 1 ELSE 0 END) + (CASE WHEN lone_contact_role THEN 0.5 ELSE 0 END) AS score,
        ['staff:' || staff_id] AS evidence,
