@@ -11,6 +11,7 @@ def run(page: Any) -> Any:
     """axe's results for the page as it is now, for the WCAG 2.0, 2.1 and 2.2 A and AA rules only."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state()  # the page whole: axe run while it is still arriving sees half a page
     return Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
 
 

@@ -6,17 +6,37 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from upstander.simulate.engine import SimulationResult, simulate
 
-# The web application's settings read UPSTANDER_HOME and the signing key when Django starts, before any
-# fixture runs: point both somewhere disposable so a test run never writes to the real home.
+ROOT = Path(__file__).resolve().parent.parent
+# Written by scripts/test-machine (git-ignored): the PostgreSQL the web tests run against on this machine.
+TEST_MACHINE_DATABASE_URL = ROOT / "build" / "test-machine" / "database-url"
+
+
+def _database_url_for_this_run() -> str | None:
+    """UPSTANDER_DATABASE_URL when it is set (empty meaning SQLite); else the URL scripts/test-machine wrote,
+    with a database name of this run's own, so that runs from several checkouts at once (or one stopped half
+    way) never share or trip over a test database; else None (SQLite)."""
+    if "UPSTANDER_DATABASE_URL" in os.environ:
+        return None
+    if not TEST_MACHINE_DATABASE_URL.exists():
+        return None
+    url = urlsplit(TEST_MACHINE_DATABASE_URL.read_text().strip())
+    return urlunsplit(url._replace(path=f"/upstander_test_{os.getpid()}"))
+
+
+# The web application's settings read the database, UPSTANDER_HOME and the signing key when Django starts,
+# before any fixture runs: point the home somewhere disposable so a test run never writes to the real one.
+if (database_url := _database_url_for_this_run()) is not None:
+    os.environ["UPSTANDER_DATABASE_URL"] = database_url
 os.environ.setdefault("UPSTANDER_HOME", tempfile.mkdtemp(prefix="upstander-test-home-"))
 os.environ.setdefault("UPSTANDER_SECRET_KEY", "test-only-signing-key-not-for-any-real-deployment")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstander.web.settings")
-import django
+import django  # noqa: E402 (after the environment it reads is set)
 
 django.setup()  # before test modules import the web application's models
 
@@ -29,7 +49,16 @@ if Path(os.environ["UPSTANDER_HOME"]).name.startswith("upstander-test-home-"):
 def pytest_report_header() -> str:
     from django.db import connection
 
-    return f"web application database: {connection.vendor} ({connection.settings_dict['HOST'] or 'local file'})"
+    where = connection.settings_dict["HOST"] or "local file"
+    if database_url is not None:
+        where += f", from {TEST_MACHINE_DATABASE_URL.relative_to(ROOT)}"
+    return f"web application database: {connection.vendor} ({where})"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    import browser
+
+    browser.current_test = item
 
 
 @pytest.fixture(scope="session")
@@ -93,10 +122,13 @@ def browser() -> Iterator[object]:
     # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by fixtures around it
     # are synchronous and safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from browser import chromium_path
 
+    # expect() waits for a state; on a loaded machine the default 5 s is short, and waiting longer costs a
+    # passing test nothing.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), headless=True,
                               args=["--no-sandbox", "--disable-dev-shm-usage"])

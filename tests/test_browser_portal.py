@@ -21,10 +21,11 @@ from urllib.parse import urlparse
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 import csp
 from axe import assert_accessible, violations
-from browser import SCREENSHOTS, shot, sign_in
+from browser import shot, sign_in, until
 from upstander.web import portal_guard
 from upstander.web.models import PortalVisit, Report, ReportAttachment, ReportMessage, StaffMember, User
 from upstander.web.reporting import receipt
@@ -184,6 +185,7 @@ def fill_report(page: Any, route: str, **overrides: str) -> None:
 
 def send(page: Any) -> None:
     page.get_by_role("button", name="Send the report").click()
+    page.wait_for_load_state()  # the answer whole, its stylesheet and script run (a click waits only for it to start)
 
 
 def submit_report(page: Any, base: str, route: str = "public", **overrides: str) -> str:
@@ -245,6 +247,7 @@ def follow_up(page: Any, base: str, typed: str) -> None:
     page.goto(f"{base}/report/follow-up/")
     page.get_by_label("Your receipt code").fill(typed)
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
 
 
 def status_shown(page: Any) -> str:
@@ -261,6 +264,7 @@ def unit_page(open_page: Callable[..., Any], base: str, username: str) -> Any:
 # --- 1. Each route, end to end. -----------------------------------------------------------------------------
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize("route", ["public", "partner", "staff"])
 def test_each_route_from_the_start_page_to_a_receipt_code(live_server: Any, page: Any, route: str) -> None:
     base = str(live_server)
@@ -326,6 +330,7 @@ def test_each_route_from_the_start_page_to_a_receipt_code(live_server: Any, page
 # --- 2. The anonymous follow-up with the receipt code. ------------------------------------------------------
 
 
+@pytest.mark.screenshots
 def test_anonymous_follow_up_with_the_code_and_a_conversation_with_the_unit(
     world: World, live_server: Any, page: Any, open_page: Callable[..., Any]
 ) -> None:
@@ -370,6 +375,7 @@ def test_anonymous_follow_up_with_the_code_and_a_conversation_with_the_unit(
 
     # An empty reply is refused with a message, and nothing is stored.
     reporter.get_by_role("button", name="Send message").click()
+    reporter.wait_for_load_state()
     assert "Please tell us your message" in reporter.locator("#error-summary").inner_text()
     assert reporter.title().startswith("Error:")
     assert ReportMessage.objects.count() == 2
@@ -396,6 +402,7 @@ def test_anonymous_follow_up_with_the_code_and_a_conversation_with_the_unit(
 # --- 3. Validation in the browser. --------------------------------------------------------------------------
 
 
+@pytest.mark.screenshots
 def test_a_report_with_mistakes_is_refused_and_keeps_everything_typed(live_server: Any, page: Any) -> None:
     base = str(live_server)
     page.goto(f"{base}/report/public/")
@@ -421,10 +428,10 @@ def test_a_report_with_mistakes_is_refused_and_keeps_everything_typed(live_serve
     assert len(targets) == 2
     for target in targets:  # each link leads to its field, which says what is wrong
         assert page.locator(target).get_attribute("aria-invalid") == "true"
-    assert page.evaluate("document.activeElement.id") == "error-summary"  # focus moves to the summary
+    expect(summary).to_be_focused()  # focus moves to the summary (portal.js, once the page has loaded)
     shot(page, "22-portal-form-errors")
     summary.get_by_role("link", name="Please give your name").click()
-    assert page.evaluate("document.activeElement.id") == "id_reporter_name"
+    expect(page.locator("#id_reporter_name")).to_be_focused()
     label = page.get_by_text("Your name", exact=True).bounding_box()
     bar = page.locator(".exit-bar").bounding_box()
     assert label is not None and bar is not None and label["y"] >= bar["y"] + bar["height"]  # not under the bar
@@ -471,24 +478,25 @@ def test_quick_exit_leaves_for_the_ordinary_site_and_back_does_not_return(
 
 def test_esc_twice_leaves_and_ends_the_follow_up_session(live_server: Any, page: Any, landing: Landing) -> None:
     base = str(live_server)
+    page.clock.install()  # the page's clock, moved by the test: "twice" means within a second of the page's time
     code = submit_report(page, base, "public")
     follow_up(page, base, code)
     page.wait_for_url(f"{base}/report/follow-up/report/")
+    page.clock.pause_at(page.evaluate("Date.now()") + 60_000)
     page.keyboard.press("Escape")
-    page.wait_for_timeout(1300)
-    page.keyboard.press("Escape")  # two presses far apart are not the shortcut
-    page.wait_for_timeout(1300)
+    page.clock.fast_forward(1300)
+    page.keyboard.press("Escape")  # two presses 1.3 s apart are not the shortcut
+    assert page.evaluate("document.body.style.display") != "none"  # leave() hides the page before it goes
     assert page.url == f"{base}/report/follow-up/report/"
     assert not any(c["name"] == "sessionid" for c in page.context.cookies())  # the portal keeps no session
     assert PortalVisit.objects.exists()
+    page.clock.fast_forward(5000)
     page.keyboard.press("Escape")
-    page.keyboard.press("Escape")
+    page.clock.fast_forward(400)
+    page.keyboard.press("Escape")  # 0.4 s apart: the shortcut
     page.wait_for_url(landing.url)
-    for _ in range(50):  # the page asked the server to end the follow-up as it left; give that a moment
-        if not PortalVisit.objects.exists():
-            break
-        page.wait_for_timeout(100)
-    assert not PortalVisit.objects.exists()
+    # The page asked the server to end the follow-up as it left (a keepalive request): wait for that to land.
+    until(lambda: not PortalVisit.objects.exists(), "the follow-up session to be ended")
     page.goto(f"{base}/report/follow-up/report/")
     assert page.url == f"{base}/report/follow-up/"  # the follow-up session has gone
 
@@ -518,8 +526,9 @@ def test_without_javascript_the_quick_exit_and_a_whole_report_work(
 
 
 def assert_fits_the_phone(page: Any, what: str) -> None:
-    # Measured only once the portal's stylesheet is in the page: a layout read before it applies is the browser's
-    # default one (an exit link 19px high), whatever the page will look like.
+    # Measured only once the page has loaded with the portal's stylesheet applied: a layout read before it
+    # applies is the browser's default one (an exit link 19px high), whatever the page will look like.
+    page.wait_for_load_state()
     page.wait_for_function("[...document.styleSheets].some(s => (s.href || '').includes('portal.css')"
                            " && s.cssRules.length > 0)")
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -532,6 +541,7 @@ def assert_fits_the_phone(page: Any, what: str) -> None:
 PAGES = ("/report/", "/report/public/", "/report/partner/", "/report/staff/", "/report/follow-up/")
 
 
+@pytest.mark.screenshots
 def test_on_a_phone_screen(live_server: Any, open_page: Callable[..., Any]) -> None:
     base = str(live_server)
     narrow = open_page(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
@@ -543,7 +553,7 @@ def test_on_a_phone_screen(live_server: Any, open_page: Callable[..., Any]) -> N
         phone.goto(base + path)
         assert_fits_the_phone(phone, path)
     phone.goto(f"{base}/report/staff/")
-    phone.screenshot(path=str(SCREENSHOTS / "20-portal-phone.png"))
+    shot(phone, "20-portal-phone", full_page=False)
     # Scrolled to the end of a long form, the quick exit is still on screen.
     phone.get_by_role("button", name="Send the report").scroll_into_view_if_needed()
     assert phone.evaluate("window.scrollY") > 1000
@@ -555,7 +565,7 @@ def test_on_a_phone_screen(live_server: Any, open_page: Callable[..., Any]) -> N
     phone.evaluate("window.scrollBy(0, document.getElementById('id_reporter_email').getBoundingClientRect().top - 20)")
     phone.locator("#id_contact_consent").focus()
     phone.keyboard.press("Shift+Tab")
-    assert phone.evaluate("document.activeElement.id") == "id_reporter_email"
+    expect(phone.locator("#id_reporter_email")).to_be_focused()
     email = phone.locator("#id_reporter_email").bounding_box()
     assert email is not None and email["y"] >= bar["height"], "the focused field is hidden under the exit bar"
     # Errors, then a report, by touch.

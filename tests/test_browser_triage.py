@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 import csp
 from browser import shot, sign_in
@@ -22,6 +23,7 @@ def nothing_blocked(page: object) -> Iterator[list[str]]:
     assert not seen, f"the page's policy blocked something: {seen}"
 
 
+@pytest.mark.screenshots
 def test_triage_from_the_queue_to_a_case(world: World, live_server: object, page: object) -> None:
     base = str(live_server)
     sign_in(page, base, "analyst", PASSWORD)
@@ -29,7 +31,7 @@ def test_triage_from_the_queue_to_a_case(world: World, live_server: object, page
     shot(page, "01-alert-queue")
     page.locator(f'a[href="/alerts/{world.alert.pk}/"]').first.click()
     page.get_by_role("heading", name="Evidence").wait_for()
-    assert world.alert.subject_staff_id in page.content()
+    expect(page.locator("body")).to_contain_text(world.alert.subject_staff_id)
     shot(page, "02-alert-evidence")
     page.get_by_role("button", name="Assign to me").click()
     page.get_by_role("radio", name="Open a case").check()
@@ -38,7 +40,7 @@ def test_triage_from_the_queue_to_a_case(world: World, live_server: object, page
     page.get_by_role("button", name="Record decision").click()
     page.get_by_role("heading", name="Decisions").wait_for()
     case = Case.objects.get(source_alert=world.alert)
-    assert case.reference in page.content()
+    expect(page.locator("body")).to_contain_text(case.reference)
     shot(page, "03-case")
 
 
@@ -52,10 +54,11 @@ def test_a_decision_without_a_reason_is_refused_in_the_browser_and_nothing_is_lo
     # The browser's own check (minlength) stops it first; remove it to test the server's refusal too.
     reason.evaluate("el => el.removeAttribute('minlength')")
     page.get_by_role("button", name="Record decision").click()
-    assert "Give the reason for this decision" in page.content()
-    assert page.get_by_role("radio", name="False positive").is_checked()
+    expect(page.get_by_text("Give the reason for this decision")).to_be_visible()
+    expect(page.get_by_role("radio", name="False positive")).to_be_checked()
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize("who", ["subject", "manager"])
 def test_the_subject_and_their_manager_cannot_reach_the_alert_or_the_case(
         world: World, live_server: object, page: object, who: str) -> None:
@@ -72,6 +75,7 @@ def test_the_subject_and_their_manager_cannot_reach_the_alert_or_the_case(
         shot(page, "05-subject-refused")
 
 
+@pytest.mark.screenshots
 def test_the_case_lifecycle_in_the_browser(world: World, live_server: object, page: object) -> None:
     from upstander.web.views.cases import open_case_from_alert
 
@@ -79,7 +83,7 @@ def test_the_case_lifecycle_in_the_browser(world: World, live_server: object, pa
     sign_in(page, str(live_server), "analyst", PASSWORD)
     page.goto(f"{live_server}/cases/{case.pk}/")
     page.get_by_role("button", name="To investigation").click()
-    assert "Record the IOPC referral decision first." in page.content()
+    expect(page.get_by_text("Record the IOPC referral decision first.")).to_be_visible()
     page.get_by_label("Abuse of position for a sexual purpose").check()
     page.get_by_label("IOPC referral decision").select_option("refer")
     page.get_by_label("Date of the decision").fill("2026-03-01")
@@ -93,10 +97,11 @@ def test_the_case_lifecycle_in_the_browser(world: World, live_server: object, pa
     page.get_by_label("Proceedings").select_option("meeting")
     page.get_by_role("button", name="Save decisions").click()
     page.get_by_role("button", name="To misconduct proceedings").click()
-    assert "Gross misconduct goes to a hearing, not a meeting." in page.content()
+    expect(page.get_by_text("Gross misconduct goes to a hearing, not a meeting.")).to_be_visible()
     page.get_by_label("Proceedings").select_option("hearing")
     page.get_by_role("button", name="Save decisions").click()
     page.get_by_role("button", name="To misconduct proceedings").click()
+    page.wait_for_load_state()
     case.refresh_from_db()
     assert case.stage == Case.Stage.PROCEEDINGS
     shot(page, "04-case-proceedings")

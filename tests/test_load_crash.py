@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,23 +90,45 @@ def test_a_load_killed_at_a_crash_point(scenario: Scenario, tmp_path: Path, poin
             assert again["load_id"] is None  # already committed: nothing is loaded twice
 
 
+def _wait_until_staging(running: subprocess.Popen[bytes], home: Path) -> None:
+    """Wait for the load to be under way (its work database made in staging) or to have ended."""
+    staging = home / "lake" / "_staging"
+    while running.poll() is None and not any(staging.glob("*/work.duckdb")):
+        time.sleep(0.005)
+
+
 def test_loads_killed_from_outside_at_random_moments(scenario: Scenario, tmp_path: Path) -> None:
+    """Each load is stopped (SIGSTOP) at a moment of the test's choosing once it is staging, the manifest read
+    while it is frozen, then killed: the lake must be as before when the manifest had not changed, and as after
+    when it had. The first kill comes as staging begins, so at least one lands inside a load whatever the
+    machine's speed; the others come at random moments after, spread over a clean load's length."""
     started = time.monotonic()
     proc = run_cli(scenario.day2, _fresh(scenario, tmp_path / "timing"))
     assert proc.returncode == 0
-    duration = time.monotonic() - started
+    duration = time.monotonic() - started  # only spreads the random moments: no assertion depends on it
     rng = random.Random(20250302)
     outcomes = []
     for attempt in range(6):
         home = _fresh(scenario, tmp_path / f"home{attempt}")
+        manifest = home / "lake" / "_manifest.json"
+        committed = manifest.read_bytes()
         running = start_cli(scenario.day2, home, tmp_path / f"stderr{attempt}")
-        time.sleep(rng.uniform(0.3, 1.05) * duration)
+        _wait_until_staging(running, home)
+        if attempt:
+            time.sleep(rng.uniform(0, 1.0) * duration)  # a random moment, not a wait for anything
         killed = running.poll() is None
+        unchanged = True
         if killed:
+            os.kill(running.pid, signal.SIGSTOP)
+            unchanged = manifest.read_bytes() == committed  # frozen: what it had published when it was killed
             os.kill(running.pid, signal.SIGKILL)
         running.wait(timeout=60)
         state = snapshot(home)
-        assert state in (scenario.before, scenario.after), f"attempt {attempt}: lake in between"
+        if killed:
+            expected = scenario.before if unchanged else scenario.after
+            assert state == expected, f"attempt {attempt}: lake in between, or not as its manifest says"
+        else:
+            assert state == scenario.after, f"attempt {attempt}: a load that finished left the lake in between"
         outcomes.append(("before" if state == scenario.before else "after", killed))
         proc = run_cli(scenario.day2, home)
         assert proc.returncode == 0, proc.stderr

@@ -1,7 +1,7 @@
 """Parity: the detector files give identical findings on DuckDB and, translated by SQLGlot, on Spark.
 
 A small simulated force with every red flag goes through both engines. Java and PySpark are required, not
-optional: .ci/run installs Java and the test extra installs PySpark, so their absence fails the run.
+optional: scripts/test-machine installs Java and the test extra installs PySpark, so their absence fails the run.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ MIN_DETECTORS_FIRING = 8
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.fail("Java is not installed, and Spark needs it: run .ci/run, or apt-get install "
+        pytest.fail("Java is not installed, and Spark needs it: run scripts/test-machine, or apt-get install "
                     "default-jre-headless (PySpark 4 needs Java 17 or later)")
     try:
         import pyspark  # noqa: F401
