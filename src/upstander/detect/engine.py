@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +23,9 @@ from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.lexicon import lexicon_table
 from upstander.lake import Lake
+
+if TYPE_CHECKING:
+    from upstander.detect.backends import Backend
 
 
 @dataclass
@@ -86,30 +90,32 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
 
 
 def run_detection(home: Path | None = None, *, full: bool = False, detectors: list[Detector] | None = None,
-                  on_detector: Callable[[str], None] | None = None) -> DetectionSummary:
+                  on_detector: Callable[[str], None] | None = None, backend: Backend | None = None) -> DetectionSummary:
+    """Detect over the lake of `home` on `backend` (DuckDB in process when None) and store the alerts."""
+    from upstander.detect.backends import DuckDBBackend  # it builds on this module's prepare and data_span
+
     began = time.perf_counter()
     lake = Lake(home)
     store = AlertStore(lake.home)
     detectors = detectors if detectors is not None else load_detectors()
-    con = lake.connect()
-    span = data_span(con)
+    backend = backend if backend is not None else DuckDBBackend()
+    backend.open_lake(lake)
+    span = backend.data_span()
     summary = DetectionSummary(since=None, full=full)
     if span is None:
         return summary
     first, last = span
     since = None if full else store.last_processed_day()
     summary.since = since
-    summary.context_seconds = prepare(con, first, last, since, detectors)
-    [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
-    summary.explained_lookups = None if share is None else float(share)
+    summary.context_seconds = backend.prepare(first, last, since, detectors)
+    summary.explained_lookups = backend.explained_share()
     # Per day, and only the run's own days (the look-back before `since` was counted by earlier runs): written
     # with the watermark at the end, so an interrupted run leaves no half-counted statistics.
-    window = "" if since is None else f"WHERE occurred_at >= '{since.isoformat()}'::TIMESTAMPTZ"
-    stats = con.sql(f"SELECT occurred_at::DATE AS day, staff_id, count(*) AS lookups, count(explanation) AS explained "
-                    f"FROM lookups {window} GROUP BY ALL").to_arrow_table()  # nosec B608  # detector SQL from the packaged catalogue and a date Upstander computed, never a request
+    stats = backend.lookup_stats(since)
+    report_from = since or date(1900, 1, 1)
     for det in detectors:
         t0 = time.perf_counter()
-        table = run_one(con, det, since)
+        table = backend.findings(det, report_from - timedelta(days=det.lookback_days), report_from)
         new = store.upsert(det, table)
         summary.runs.append(DetectorRun(det.id, table.num_rows, new, time.perf_counter() - t0))
         if on_detector:

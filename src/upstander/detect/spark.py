@@ -18,6 +18,7 @@ both engines and requires identical findings.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -31,6 +32,7 @@ from sqlglot import exp
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.lexicon import lexicon_table
+from upstander.detect.queries import findings_sql
 from upstander.detect.sqlfix import call, rewrite
 from upstander.feeds.contract import FEEDS, Feed
 from upstander.lake import Lake
@@ -39,9 +41,17 @@ from upstander.lake.store import feed_columns, select_columns
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-# Small and quiet: detection on one machine, tests and the benchmark on two cores.
-SPARK_CONF: dict[str, str] = {
+# What makes Spark's answers DuckDB's, on one machine or a cluster.
+SPARK_SEMANTICS: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",  # as DuckDB's TimeZone: days, hours and text of timestamps in UTC
+    "spark.sql.ansi.enabled": "true",  # fail on bad casts and overflow, as DuckDB does, on Spark 3.5 too
+    "spark.sql.legacy.sizeOfNull": "false",  # size(NULL) is NULL, as array_length(NULL), not -1
+    # A feed is hundreds of small day files: list them on the driver rather than with a Spark job.
+    "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
+}
+# Small and quiet: detection on one machine, tests and the benchmark on two cores. Not applied to a cluster,
+# whose own settings (spark-submit --conf, spark-defaults.conf) decide its sizes.
+LOCAL_CONF: dict[str, str] = {
     "spark.sql.shuffle.partitions": "4",
     "spark.default.parallelism": "2",
     "spark.driver.memory": "1g",
@@ -49,32 +59,56 @@ SPARK_CONF: dict[str, str] = {
     "spark.ui.showConsoleProgress": "false",
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
-    "spark.sql.ansi.enabled": "true",  # fail on bad casts and overflow, as DuckDB does, on Spark 3.5 too
-    "spark.sql.legacy.sizeOfNull": "false",  # size(NULL) is NULL, as array_length(NULL), not -1
-    # A feed is hundreds of small day files: list them on the driver rather than with a Spark job.
-    "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
 }
+SPARK_CONF: dict[str, str] = {**SPARK_SEMANTICS, **LOCAL_CONF}
 QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=256m"
+# Spark's log while the JVM starts: nothing, so that a failure is the one line Upstander prints (it carries
+# Spark's own message); once started, errors only, as setLogLevel("ERROR") leaves it.
+QUIET_LOG4J = """\
+rootLogger.level = off
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+# PySpark's gateway (the "shell") at the root's level, or Spark announces the level it sets for it.
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = off
+"""
 _MICROS = {"SECOND": 1_000_000, "MINUTE": 60_000_000, "HOUR": 3_600_000_000, "DAY": 86_400_000_000}
 _DT_UNITS = ("DAY", "HOUR", "MINUTE", "SECOND")  # make_dt_interval(days, hours, mins, secs)
 
 
-@contextmanager
-def spark_session(master: str = "local[2]", *, quick_start: bool = True, conf: dict[str, str] | None = None,
-                  work: Path | None = None) -> Iterator[SparkSession]:
-    """A local SparkSession configured like the DuckDB connection, with `conf` on top; stopped on exit.
+def is_local(master: str) -> bool:
+    return master == "local" or master.startswith(("local[", "local-cluster["))
 
-    quick_start uses the JVM's quick compiler only and a serial collector: on small data (tests, a few
-    weeks of one force) that halves Spark's CPU time; turn it off for long runs on big data. Scratch files
-    go to a temporary directory under `work` (the system's when None)."""
+
+@contextmanager
+def spark_session(master: str | None = "local[2]", *, quick_start: bool = True, conf: dict[str, str] | None = None,
+                  work: Path | None = None) -> Iterator[SparkSession]:
+    """A SparkSession configured like the DuckDB connection, with `conf` on top; stopped on exit.
+
+    A local master also gets LOCAL_CONF. `master=None` takes the master and sizes spark-submit gave (the
+    session is then the one spark-submit's JVM runs). quick_start uses the JVM's quick compiler only and a
+    serial collector when PySpark starts the JVM: on small data (tests, a few weeks of one force) that halves
+    Spark's CPU time; turn it off for long runs on big data. Scratch files go to a temporary directory under
+    `work` (the system's when None)."""
     from pyspark.sql import SparkSession
 
     with tempfile.TemporaryDirectory(prefix="upstander-spark-", dir=work) as scratch:
-        settings = {**SPARK_CONF, "spark.local.dir": scratch,
-                    "spark.sql.warehouse.dir": str(Path(scratch) / "warehouse")}
-        if quick_start:
-            settings["spark.driver.extraJavaOptions"] = QUICK_JVM
-        builder = SparkSession.builder.master(master).appName("upstander-detect")
+        settings = dict(SPARK_SEMANTICS)
+        builder = SparkSession.builder.appName("upstander-detect")
+        if master is not None:
+            builder = builder.master(master)
+            log4j = Path(scratch) / "log4j2.properties"
+            log4j.write_text(QUIET_LOG4J, encoding="utf-8")
+            java_options = f"-Dlog4j2.configurationFile={log4j.as_uri()}"
+            settings["spark.driver.extraJavaOptions"] = f"{QUICK_JVM} {java_options}" if quick_start else java_options
+        if master is not None and is_local(master):
+            settings.update(LOCAL_CONF)
+            settings["spark.local.dir"] = scratch
+            settings["spark.sql.warehouse.dir"] = str(Path(scratch) / "warehouse")
         for key, value in {**settings, **(conf or {})}.items():
             builder = builder.config(key, value)
         spark = builder.getOrCreate()
@@ -229,16 +263,20 @@ def data_span(spark: SparkSession) -> tuple[date, date] | None:
 
 
 def prepare(spark: SparkSession, first: date, last: date, since: date | None = None,
-            detectors: list[Detector] | None = None) -> None:
+            detectors: list[Detector] | None = None) -> dict[str, float]:
     """As `engine.prepare`: reference tables, then the context views, each computed once, in file order,
-    each from `since` less the look-back of the detectors that read it."""
+    each from `since` less the look-back of the detectors that read it; seconds per view."""
     _register_arrow(spark, "uk_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     _register_arrow(spark, "lexicon", lexicon_table())
     context = load_context()
     lookbacks = context_lookbacks(context, detectors if detectors is not None else load_detectors())
+    seconds = {}
     for name, sql in context:
+        t0 = time.perf_counter()
         start = None if since is None else since - timedelta(days=lookbacks[name])
         _materialise(spark, name, translate(bind(sql, {}, start, name)))
+        seconds[name] = time.perf_counter() - t0
+    return seconds
 
 
 def _materialise(spark: SparkSession, name: str, sql: str) -> None:
@@ -248,13 +286,15 @@ def _materialise(spark: SparkSession, name: str, sql: str) -> None:
     spark.sql(sql).localCheckpoint(eager=True).createOrReplaceTempView(name)
 
 
+def findings(spark: SparkSession, det: Detector, data_from: date, report_from: date) -> pa.Table:
+    """One detector reading events from `data_from`, its findings alerted on or after `report_from`."""
+    return collect_arrow(spark.sql(translate(findings_sql(det, data_from, report_from))))
+
+
 def run_one(spark: SparkSession, det: Detector, since: date | None) -> pa.Table:
     """One detector's findings from `since` on (everything when None), as `engine.run_one`."""
     report_from = since or date(1900, 1, 1)
-    sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days))
-    wrapped = (f"SELECT * FROM ({sql}) AS findings "
-               f"WHERE alerted_at >= '{report_from.isoformat()}'::TIMESTAMPTZ")  # nosec B608  # feed names and keys from the data contract, detector SQL from the packaged catalogue
-    return collect_arrow(spark.sql(translate(wrapped)))
+    return findings(spark, det, report_from - timedelta(days=det.lookback_days), report_from)
 
 
 def collect_arrow(frame: DataFrame) -> pa.Table:
