@@ -39,7 +39,10 @@ def detect(
     """Run every detector over the lake (incrementally by default) and store what they find as alerts."""
     if master is not None and engine is not Engine.spark:
         raise typer.BadParameter("--master is for --engine spark only", param_hint="--master")
-    summary = detect_on(engine, master or DEFAULT_MASTER, full=full)
+    report(detect_on(engine, master or DEFAULT_MASTER, full=full), engine, json_output=json_output)
+
+
+def report(summary: DetectionSummary, engine: Engine, *, json_output: bool) -> None:
     if json_output:
         typer.echo(json.dumps({**summary.to_json(), "engine": engine.value}))
     else:

@@ -250,9 +250,13 @@ _ARROW_TYPES = {pa.date32(): "DATE", pa.int32(): "INT", pa.string(): "STRING", p
 
 
 def _register_arrow(spark: SparkSession, name: str, table: pa.Table) -> None:
-    """A small reference table from Python (through rows: PySpark 3.5 cannot take an Arrow table)."""
+    """A small reference table from Python. PySpark 4 takes the Arrow table, which the JVM reads as it is; 3.5
+    only rows, which executors unpickle, so on 3.5 a cluster's executors need Python with PySpark too."""
+    import pyspark
+
     schema = ", ".join(f"`{f.name}` {_ARROW_TYPES[f.type]}" for f in table.schema)
-    spark.createDataFrame(table.to_pylist(), schema=schema).createOrReplaceTempView(name)
+    data = table if int(pyspark.__version__.split(".")[0]) >= 4 else table.to_pylist()
+    spark.createDataFrame(data, schema=schema).createOrReplaceTempView(name)
 
 
 def data_span(spark: SparkSession) -> tuple[date, date] | None:
