@@ -3,12 +3,15 @@
 The lake, the reference tables and the context views are set up exactly as `engine.prepare` does on DuckDB:
 each feed is a temp view over the Parquet files the manifest lists (entity feeds show the current version of
 each key), `uk_calendar` and `lexicon` come from the same Python tables, and the context views are computed
-once, in file order. Each detector is bound with `bind()`, wrapped as `engine.run_one` wraps it, translated
-and run.
+once, in file order. Each detector is bound with `bind()`, wrapped by `queries.findings_sql` as on DuckDB,
+translated and run.
 
     findings = run_on_spark(home)  # {detector id: findings as an Arrow table}, like engine.run_one's
     with spark_session() as spark:  # or keep one session for several runs, as a benchmark would
         findings = run_on_spark(home, spark=spark)
+
+To store alerts, `upstander detect --engine spark` runs `engine.run_detection` on a `backends.SparkBackend`
+over these functions, in a session from `spark_env.detection_session`.
 
 SQLGlot translates most of the DuckDB dialect; `translate` adds the rewrites where its output would fail on
 Spark or give a different answer, each explained in `_fix`. The parity test runs a simulated force through
