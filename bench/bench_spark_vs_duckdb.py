@@ -1,6 +1,6 @@
 """Benchmark `upstander detect --engine spark` (local mode) against DuckDB on the same lakes, at growing force sizes.
 
-    python bench/bench_spark_vs_duckdb.py [--staff 150] [--days 14] [--scales 1,2,4] [--runs 3] [--seed 5]
+    python bench/bench_spark_vs_duckdb.py [--staff 500] [--days 28] [--scales 1,2,4] [--runs 3] [--seed 5]
                                           [--master 'local[2]'] [--work DIR]
 
 For each scale k a force of k x STAFF staff over DAYS days is written by `upstander simulate` and loaded by
@@ -63,8 +63,8 @@ def _median(results: list[dict[str, object]], engine: str, key: str = "seconds")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--staff", type=int, default=150, help="Staff of the 1x force.")
-    parser.add_argument("--days", type=int, default=14)
+    parser.add_argument("--staff", type=int, default=500, help="Staff of the 1x force.")
+    parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--scales", default="1,2,4", help="Force sizes as multiples of --staff.")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=5)
