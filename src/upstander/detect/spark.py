@@ -44,13 +44,14 @@ from upstander.lake.store import feed_columns, select_columns
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-# What makes Spark's answers DuckDB's, on one machine or a cluster.
+# What makes Spark's answers DuckDB's, and its output Upstander's, on one machine or a cluster.
 SPARK_SEMANTICS: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",  # as DuckDB's TimeZone: days, hours and text of timestamps in UTC
     "spark.sql.ansi.enabled": "true",  # fail on bad casts and overflow, as DuckDB does, on Spark 3.5 too
     "spark.sql.legacy.sizeOfNull": "false",  # size(NULL) is NULL, as array_length(NULL), not -1
     # A feed is hundreds of small day files: list them on the driver rather than with a Spark job.
     "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
+    "spark.ui.showConsoleProgress": "false",  # `upstander detect` shows its own progress bar on the same terminal
 }
 # Small and quiet: detection on one machine, tests and the benchmark on two cores. Not applied to a cluster,
 # whose own settings (spark-submit --conf, spark-defaults.conf) decide its sizes.
@@ -59,7 +60,6 @@ LOCAL_CONF: dict[str, str] = {
     "spark.default.parallelism": "2",
     "spark.driver.memory": "1g",
     "spark.ui.enabled": "false",
-    "spark.ui.showConsoleProgress": "false",
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
 }
