@@ -3,7 +3,8 @@
     python bench/bench_detect_daily.py DELIVERY --work DIR [--runs 3]
 
 From a simulated delivery (day folders `<feed>/day=YYYY-MM-DD/` plus entity files), builds two deliveries of
-symlinked files: `history` (every day but the last, and the entity files) and `day` (only the last day's folders).
+hard-linked files (copies when the work directory is on another file system; the loader refuses symbolic
+links): `history` (every day but the last, and the entity files) and `day` (only the last day's folders).
 Loads `history` into a fresh UPSTANDER_HOME and runs `detect --full`, then loads `day` and times plain
 `upstander detect` (incremental: from the last processed day, reading back each detector's look-back).
 The alert store is copied before the incremental run and put back before each repeat, so every repeat does
@@ -27,7 +28,7 @@ from upstander.feeds.contract import FEEDS_BY_NAME
 
 
 def split_delivery(source: Path, work: Path) -> tuple[Path, Path, str]:
-    """(history delivery, last-day delivery, last day) as directories of symlinks into `source`."""
+    """(history delivery, last-day delivery, last day) as directories of hard links into `source`."""
     source = source.resolve()
     days = sorted({d.name for f in source.iterdir() if f.is_dir() for d in f.iterdir() if d.name.startswith("day=")})
     last = days[-1]
@@ -40,15 +41,22 @@ def split_delivery(source: Path, work: Path) -> tuple[Path, Path, str]:
         if name not in FEEDS_BY_NAME:
             continue  # ground truth, delivery.json
         if entry.is_file():
-            (history / entry.name).symlink_to(entry)
+            _link(entry, history / entry.name)
             continue
         for part in sorted(entry.iterdir()):
-            # Real folders, symlinked files: the loader's directory walk does not follow folder symlinks.
             folder = (day if part.name == last else history) / entry.name / part.name
             folder.mkdir(parents=True)
             for file in sorted(part.iterdir()):
-                (folder / file.name).symlink_to(file)
+                _link(file, folder / file.name)
     return history, day, last.removeprefix("day=")
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (no extra disk, and the loader sees a plain file), or a copy across file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def step(what: str, args: list[str], home: Path) -> dict[str, object]:
