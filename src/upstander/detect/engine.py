@@ -21,6 +21,7 @@ import pyarrow as pa
 from upstander.detect.alerts import AlertStore
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
+from upstander.detect.derived import refresh_stays
 from upstander.detect.dirty import FullRunNeeded, event_span, first_dirty_day, last_load
 from upstander.detect.findings import DetectorResult, commit_run
 from upstander.detect.lexicon import lexicon_table
@@ -64,11 +65,13 @@ class DetectionSummary:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date | None = None,
-            detectors: list[Detector] | None = None) -> dict[str, float]:
+            detectors: list[Detector] | None = None,
+            stays: Callable[[date | None], dict[str, float]] | None = None) -> dict[str, float]:
     """Reference tables and the shared context views the detectors read; seconds per view.
 
     With `since` (an incremental run) each view reads from `since` less the longest look-back of the
-    detectors that read it; with None, everything."""
+    detectors that read it; with None, everything. `stays`, when given, makes the `stays` table instead of its
+    view SQL (from the store's derived stay-points, derived.py), given the first day to read."""
     con.execute("SET TimeZone = 'UTC'")
     con.register("_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     con.execute("CREATE OR REPLACE TABLE uk_calendar AS SELECT * FROM _calendar")
@@ -80,6 +83,9 @@ def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date
     for name, sql in context:
         t0 = time.perf_counter()
         start = None if since is None else since - timedelta(days=lookbacks[name])
+        if name == "stays" and stays is not None:
+            seconds.update(stays(start))
+            continue
         # Materialised once per run: several detectors read each of them.
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {bind(sql, {}, start, name)}")
         seconds[name] = time.perf_counter() - t0
@@ -135,7 +141,9 @@ def _detect(lake: Lake, store: AlertStore, full: bool, detectors: list[Detector]
                 return summary
             since = max(since, span.first)
     summary.since = since
-    summary.context_seconds = prepare(con, span.first, span.last, since, detectors)
+    with store.connect() as store_con:  # the run's copy of the store: derived stays commit with the findings
+        summary.context_seconds = prepare(con, span.first, span.last, since, detectors,
+                                          stays=lambda read_from: refresh_stays(con, store_con, since, read_from))
     [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
     summary.explained_lookups = None if share is None else float(share)
     # Per day, and only the run's own days (the look-back before them was counted by earlier runs): from the dirty
