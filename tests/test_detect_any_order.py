@@ -4,8 +4,7 @@ A small simulated force with every red flag is cut into one delivery per day and
 some days held back and delivered last, some delivered twice and two again together; incremental `detect`
 runs after every load. At the end the alert store must hold exactly what one `detect --full` over the final
 lake stores, field for field, for every detector, and the same look-up statistics and stay-points; and that
-later `--full`
-keeps each alert's first_seen.
+later `--full` keeps each alert's first_seen.
 The force seeds and the delivery orders are fixed (not tuned): each is a different shuffle.
 """
 
