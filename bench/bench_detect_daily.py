@@ -59,6 +59,10 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def _link_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, copy_function=lambda src, dst: _link(Path(src), Path(dst)))
+
+
 def step(what: str, args: list[str], home: Path) -> dict[str, object]:
     env = {**os.environ, "UPSTANDER_HOME": str(home)}
     seconds, peak, out = run_child([sys.executable, "-m", "upstander.cli", *args], env)
@@ -80,11 +84,21 @@ def main() -> None:
     parser.add_argument("delivery", type=Path)
     parser.add_argument("--work", type=Path, required=True, help="Scratch directory; its home/ is kept.")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reuse-history", action="store_true",
+                        help="Start from the lake an earlier run of this script loaded with the history (kept as "
+                             "hard links in WORK/lake-history) instead of loading it again: to compare two versions "
+                             "of detection on the same lake.")
     opts = parser.parse_args()
     history, day, last = split_delivery(opts.delivery, opts.work)
-    home = opts.work / "home"
+    home, kept = opts.work / "home", opts.work / "lake-history"
     shutil.rmtree(home, ignore_errors=True)
-    step("load_history", ["load", str(history), "--json"], home)
+    if opts.reuse_history and kept.is_dir():
+        home.mkdir(parents=True)
+        _link_tree(kept, home / "lake")
+    else:
+        step("load_history", ["load", str(history), "--json"], home)
+        shutil.rmtree(kept, ignore_errors=True)
+        _link_tree(home / "lake", kept)  # the lake replaces its manifest by renaming, so links keep this one
     full = step("detect_full", ["detect", "--full", "--json"], home)
     step("load_day", ["load", str(day), "--json"], home)
     store, saved = home / "alerts.duckdb", opts.work / "alerts-before-day.duckdb"

@@ -90,18 +90,20 @@ def refresh_stays(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnect
     stored = store.execute("SELECT value FROM detection_state WHERE key = ?", [VERSION_KEY]).fetchall()
     if since is None or not stored or stored[0][0] != version or _lake_lost_fixes(lake, store):
         _replace_all(lake, store)
+        in_lake = True  # every stay, already in the lake's `stays` table: more than `read_from` asks, never less
     else:
-        _refresh_from(lake, store, since)
+        in_lake = _refresh_from(lake, store, since)
     store.execute("INSERT OR REPLACE INTO detection_state VALUES (?, ?)", [VERSION_KEY, version])
     refreshed = time.perf_counter() - t0
     t1 = time.perf_counter()
-    window = "" if read_from is None else "WHERE started >= ?"
-    params = [] if read_from is None else [_midnight(read_from)]
-    table = store.sql(f"SELECT source, device_id, stay_no, started, ended, lat, lon, fixes "
-                      f"FROM {DERIVED_TABLE} {window}", params=params).to_arrow_table()  # nosec B608  # this module's table name and a fixed clause
-    lake.register("_derived_stays", table)
-    lake.execute("CREATE OR REPLACE TEMP TABLE stays AS SELECT * FROM _derived_stays")
-    lake.unregister("_derived_stays")
+    if not in_lake:
+        window = "" if read_from is None else "WHERE started >= ?"
+        params = [] if read_from is None else [_midnight(read_from)]
+        table = store.sql(f"SELECT source, device_id, stay_no, started, ended, lat, lon, fixes "
+                          f"FROM {DERIVED_TABLE} {window}", params=params).to_arrow_table()  # nosec B608  # this module's table name and a fixed clause
+        lake.register("_derived_stays", table)
+        lake.execute("CREATE OR REPLACE TEMP TABLE stays AS SELECT * FROM _derived_stays")
+        lake.unregister("_derived_stays")
     return {"stays_refresh": refreshed, "stays": time.perf_counter() - t1}
 
 
@@ -116,14 +118,17 @@ def _lake_lost_fixes(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConn
 
 
 def _replace_all(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection) -> None:
-    table = lake.sql(full_stays_sql()).to_arrow_table()
+    """Derive every stay into the lake's `stays` table (what a full run reads) and store a copy."""
+    lake.execute(f"CREATE OR REPLACE TEMP TABLE stays AS {full_stays_sql()}")
+    table = lake.sql("SELECT * FROM stays").to_arrow_table()
     store.register("_new_stays", table)
     store.execute(f"DELETE FROM {DERIVED_TABLE}")
     store.execute(f"INSERT INTO {DERIVED_TABLE} SELECT * FROM _new_stays")
     store.unregister("_new_stays")
 
 
-def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection, since: date) -> None:
+def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection, since: date) -> bool:
+    """The stays from the dirty day (less a margin) replaced; True when that took a full derivation."""
     dirty = _midnight(since)
     for margin in MARGINS:
         start = dirty - timedelta(days=margin)
@@ -142,7 +147,7 @@ def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnect
             break
     else:
         _replace_all(lake, store)
-        return
+        return True
     table = lake.sql(f"""WITH from_break AS (
                              SELECT m.* FROM _stay_marks m
                              JOIN _stay_breaks b USING (source, device_id)
@@ -161,6 +166,7 @@ def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnect
         store.unregister(name)
     lake.execute("DROP TABLE IF EXISTS _stay_marks")
     lake.execute("DROP TABLE IF EXISTS _stay_breaks")
+    return False
 
 
 def _midnight(day: date) -> datetime:
