@@ -74,7 +74,8 @@ def step(what: str, args: list[str], home: Path) -> dict[str, object]:
         result.update(findings=summary["findings"], new_alerts=summary["new_alerts"], since=summary["since"],
                       engine_seconds=summary["seconds"],
                       slowest={k: v["seconds"] for k, v in sorted(summary["detectors"].items(),
-                                                                  key=lambda kv: -kv[1]["seconds"])[:3]})
+                                                                  key=lambda kv: -kv[1]["seconds"])[:3]},
+                      slowest_context=dict(sorted(summary["context_seconds"].items(), key=lambda kv: -kv[1])[:6]))
     print(json.dumps(result), flush=True)
     return result
 
