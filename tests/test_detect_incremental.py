@@ -11,8 +11,8 @@ import pytest
 
 from deliveries import DAY, NEXT_DAY, Delivery
 from detect_world import at, base_world, look, world_connection
-from upstander.detect import engine
 from upstander.detect.alerts import AlertStore
+from upstander.detect.backends import DuckDBBackend
 from upstander.detect.catalogue import Detector, context_lookbacks, load_detectors
 from upstander.detect.engine import prepare, run_detection
 from upstander.feeds.loading import load_delivery
@@ -87,17 +87,17 @@ def test_an_interrupted_incremental_run_does_not_count_look_ups_twice(tmp_path: 
     home = tmp_path / "interrupted"
     _two_days_loaded(home, tmp_path)
     last_detector = load_detectors()[-1].id
-    real_run_one = engine.run_one
+    real_findings = DuckDBBackend.findings
 
-    def run_then_die(con: object, det: Detector, *args: object) -> pa.Table:
+    def run_then_die(self: DuckDBBackend, det: Detector, *args: object) -> pa.Table:
         if det.id == last_detector:  # after every other detector: the run is never recorded
             raise KeyboardInterrupt
-        return real_run_one(con, det, *args)  # type: ignore[arg-type]
+        return real_findings(self, det, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "run_one", run_then_die)
+    monkeypatch.setattr(DuckDBBackend, "findings", run_then_die)
     with pytest.raises(KeyboardInterrupt):
         run_detection(home)
-    monkeypatch.setattr(engine, "run_one", real_run_one)
+    monkeypatch.setattr(DuckDBBackend, "findings", real_findings)
     run_detection(home)  # the same window again
     assert _stats(home) == expected
     assert sum(n for _, n, _ in expected) > 0

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -21,12 +22,15 @@ import pyarrow as pa
 from upstander.detect.alerts import AlertStore
 from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
-from upstander.detect.derived import refresh_stays
 from upstander.detect.dirty import FullRunNeeded, event_span, first_dirty_day, last_load
 from upstander.detect.findings import DetectorResult, commit_run
 from upstander.detect.lexicon import lexicon_table
+from upstander.detect.queries import findings_sql
 from upstander.detect.store_files import say_on_stderr
 from upstander.lake import Lake
+
+if TYPE_CHECKING:
+    from upstander.detect.backends import Backend
 
 
 @dataclass
@@ -99,28 +103,34 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
 
 def run_detection(home: Path | None = None, *, full: bool = False, detectors: list[Detector] | None = None,
                   on_detector: Callable[[str], None] | None = None,
-                  on_wait: Callable[[str], None] | None = say_on_stderr) -> DetectionSummary:
-    """The whole run writes one copy of the alert store, swapped in at the end (AlertStore.writing): readers go on
-    reading the previous store meanwhile, a run that fails leaves it untouched, and a second run waits for this
-    one (told through `on_wait`) and then starts from this one's watermark."""
+                  on_wait: Callable[[str], None] | None = say_on_stderr,
+                  backend: Backend | None = None) -> DetectionSummary:
+    """Detect over the lake of `home` on `backend` (DuckDB in process when None) and store the alerts. The whole
+    run writes one copy of the alert store, swapped in at the end (AlertStore.writing): readers go on reading the
+    previous store meanwhile, a run that fails leaves it untouched, and a second run waits for this one (told
+    through `on_wait`) and then starts from this one's watermark."""
+    from upstander.detect.backends import DuckDBBackend  # it builds on this module's prepare and data_span
+
     began = time.perf_counter()
     lake = Lake(home)
     store = AlertStore(lake.home)
     catalogue = detectors is None
     detectors = detectors if detectors is not None else load_detectors()
+    backend = backend if backend is not None else DuckDBBackend()
     with store.writing(on_wait=on_wait):
-        summary = _detect(lake, store, full, detectors, on_detector, catalogue)
+        summary = _detect(lake, store, full, detectors, on_detector, catalogue, backend)
     summary.seconds = time.perf_counter() - began
     return summary
 
 
 def _detect(lake: Lake, store: AlertStore, full: bool, detectors: list[Detector],
-            on_detector: Callable[[str], None] | None, catalogue: bool) -> DetectionSummary:
+            on_detector: Callable[[str], None] | None, catalogue: bool, backend: Backend) -> DetectionSummary:
     manifest = lake.manifest()
-    con = lake.connect()
+    con = lake.connect()  # the dirty day is the driver's to find, whichever engine runs the SQL
+    backend.open_lake(lake)
     summary = DetectionSummary(since=None, full=full)
     span = event_span(manifest)
-    if span is None or data_span(con) is None:
+    if span is None or backend.data_span() is None:
         return summary
     state = store.state()
     since: date | None = None
@@ -142,24 +152,21 @@ def _detect(lake: Lake, store: AlertStore, full: bool, detectors: list[Detector]
             since = max(since, span.first)
     summary.since = since
     with store.connect() as store_con:  # the run's copy of the store: derived stays commit with the findings
-        summary.context_seconds = prepare(con, span.first, span.last, since, detectors,
-                                          stays=lambda read_from: refresh_stays(con, store_con, since, read_from))
-    [(share,)] = con.execute("SELECT avg(CASE WHEN explanation IS NULL THEN 0.0 ELSE 1.0 END) FROM lookups").fetchall()
-    summary.explained_lookups = None if share is None else float(share)
+        summary.context_seconds = backend.prepare(span.first, span.last, since, detectors, store_con)
+    summary.explained_lookups = backend.explained_share()
     # Per day, and only the run's own days (the look-back before them was counted by earlier runs): from the dirty
     # day less the longest look-ahead, since a look-up's explanation may come from a record made a day after it.
     # Written with the state at the end, so an interrupted run leaves no half-counted statistics.
     stats_from = None if since is None else since - timedelta(days=max((d.lookahead_days for d in detectors),
                                                                         default=0))
-    window = "" if stats_from is None else f"WHERE occurred_at >= '{stats_from.isoformat()}'::TIMESTAMPTZ"
-    stats = con.sql(f"SELECT occurred_at::DATE AS day, staff_id, count(*) AS lookups, count(explanation) AS explained "
-                    f"FROM lookups {window} GROUP BY ALL").to_arrow_table()  # nosec B608  # detector SQL from the packaged catalogue and a date Upstander computed, never a request
+    stats = backend.lookup_stats(stats_from)
     results = []
     for det in detectors:
         t0 = time.perf_counter()
-        table = run_one(con, det, since, (span.first, span.last))
-        report_from = None if since is None else since - timedelta(days=det.lookahead_days)
-        results.append(DetectorResult(det, table, report_from))
+        report_from = (since or date(1900, 1, 1)) - timedelta(days=det.lookahead_days)
+        table = backend.findings(det, report_from - timedelta(days=det.lookback_days), report_from,
+                                 (span.first, span.last))
+        results.append(DetectorResult(det, table, None if since is None else report_from))
         summary.runs.append(DetectorRun(det.id, table.num_rows, 0, time.perf_counter() - t0))
         if on_detector:
             on_detector(det.id)
@@ -176,8 +183,5 @@ def run_one(con: duckdb.DuckDBPyConnection, det: Detector, since: date | None,
     """One detector's findings dated from `since` less its look-ahead on (everything when None), reading data
     from its look-back before that. `span` is the lake's first and last day of data (from `audit` if None)."""
     report_from = (since or date(1900, 1, 1)) - timedelta(days=det.lookahead_days)
-    span = span or data_span(con)
-    sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days), span=span)
-    return con.sql(
-        f"SELECT * FROM ({sql}) AS findings WHERE alerted_at >= '{report_from.isoformat()}'::TIMESTAMPTZ"  # nosec B608  # detector SQL from the packaged catalogue and a date Upstander computed, never a request
-    ).to_arrow_table()
+    sql = findings_sql(det, report_from - timedelta(days=det.lookback_days), report_from, span or data_span(con))
+    return con.sql(sql).to_arrow_table()

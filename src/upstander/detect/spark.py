@@ -3,12 +3,15 @@
 The lake, the reference tables and the context views are set up exactly as `engine.prepare` does on DuckDB:
 each feed is a temp view over the Parquet files the manifest lists (entity feeds show the current version of
 each key), `uk_calendar` and `lexicon` come from the same Python tables, and the context views are computed
-once, in file order. Each detector is bound with `bind()`, wrapped as `engine.run_one` wraps it, translated
-and run.
+once, in file order. Each detector is bound with `bind()`, wrapped by `queries.findings_sql` as on DuckDB,
+translated and run.
 
     findings = run_on_spark(home)  # {detector id: findings as an Arrow table}, like engine.run_one's
     with spark_session() as spark:  # or keep one session for several runs, as a benchmark would
         findings = run_on_spark(home, spark=spark)
+
+To store alerts, `upstander detect --engine spark` runs `engine.run_detection` on a `backends.SparkBackend`
+over these functions, in a session from `spark_env.detection_session`.
 
 SQLGlot translates most of the DuckDB dialect; `translate` adds the rewrites where its output would fail on
 Spark or give a different answer, each explained in `_fix`. The parity test runs a simulated force through
@@ -18,6 +21,7 @@ both engines and requires identical findings.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -32,6 +36,7 @@ from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.dirty import event_span
 from upstander.detect.lexicon import lexicon_table
+from upstander.detect.queries import findings_sql
 from upstander.detect.sqlfix import call, rewrite
 from upstander.feeds.contract import FEEDS, Feed
 from upstander.lake import Lake
@@ -40,42 +45,74 @@ from upstander.lake.store import feed_columns, select_columns
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-# Small and quiet: detection on one machine, tests and the benchmark on two cores.
-SPARK_CONF: dict[str, str] = {
+# What makes Spark's answers DuckDB's, and its output Upstander's, on one machine or a cluster.
+SPARK_SEMANTICS: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",  # as DuckDB's TimeZone: days, hours and text of timestamps in UTC
-    "spark.sql.shuffle.partitions": "4",
-    "spark.default.parallelism": "2",
-    "spark.driver.memory": "1g",
-    "spark.ui.enabled": "false",
-    "spark.ui.showConsoleProgress": "false",
-    "spark.driver.host": "127.0.0.1",
-    "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.ansi.enabled": "true",  # fail on bad casts and overflow, as DuckDB does, on Spark 3.5 too
     "spark.sql.legacy.sizeOfNull": "false",  # size(NULL) is NULL, as array_length(NULL), not -1
     # A feed is hundreds of small day files: list them on the driver rather than with a Spark job.
     "spark.sql.sources.parallelPartitionDiscovery.threshold": "100000",
+    "spark.ui.showConsoleProgress": "false",  # `upstander detect` shows its own progress bar on the same terminal
 }
+# Small and quiet: detection on one machine, tests and the benchmark on two cores. Not applied to a cluster,
+# whose own settings (spark-submit --conf, spark-defaults.conf) decide its sizes.
+LOCAL_CONF: dict[str, str] = {
+    "spark.sql.shuffle.partitions": "4",
+    "spark.default.parallelism": "2",
+    "spark.driver.memory": "1g",
+    "spark.ui.enabled": "false",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+}
+SPARK_CONF: dict[str, str] = {**SPARK_SEMANTICS, **LOCAL_CONF}
 QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=256m"
+# Spark's log while the JVM starts: nothing, so that a failure is the one line Upstander prints (it carries
+# Spark's own message); once started, errors only, as setLogLevel("ERROR") leaves it.
+QUIET_LOG4J = """\
+rootLogger.level = off
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+# PySpark's gateway (the "shell") at the root's level, or Spark announces the level it sets for it.
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = off
+"""
 _MICROS = {"SECOND": 1_000_000, "MINUTE": 60_000_000, "HOUR": 3_600_000_000, "DAY": 86_400_000_000}
 _DT_UNITS = ("DAY", "HOUR", "MINUTE", "SECOND")  # make_dt_interval(days, hours, mins, secs)
 
 
-@contextmanager
-def spark_session(master: str = "local[2]", *, quick_start: bool = True, conf: dict[str, str] | None = None,
-                  work: Path | None = None) -> Iterator[SparkSession]:
-    """A local SparkSession configured like the DuckDB connection, with `conf` on top; stopped on exit.
+def is_local(master: str) -> bool:
+    return master == "local" or master.startswith(("local[", "local-cluster["))
 
-    quick_start uses the JVM's quick compiler only and a serial collector: on small data (tests, a few
-    weeks of one force) that halves Spark's CPU time; turn it off for long runs on big data. Scratch files
-    go to a temporary directory under `work` (the system's when None)."""
+
+@contextmanager
+def spark_session(master: str | None = "local[2]", *, quick_start: bool = True, conf: dict[str, str] | None = None,
+                  work: Path | None = None) -> Iterator[SparkSession]:
+    """A SparkSession configured like the DuckDB connection, with `conf` on top; stopped on exit.
+
+    A local master also gets LOCAL_CONF. `master=None` takes the master and sizes spark-submit gave (the
+    session is then the one spark-submit's JVM runs). quick_start uses the JVM's quick compiler only and a
+    serial collector when PySpark starts the JVM: on small data (tests, a few weeks of one force) that halves
+    Spark's CPU time; turn it off for long runs on big data. Scratch files go to a temporary directory under
+    `work` (the system's when None)."""
     from pyspark.sql import SparkSession
 
     with tempfile.TemporaryDirectory(prefix="upstander-spark-", dir=work) as scratch:
-        settings = {**SPARK_CONF, "spark.local.dir": scratch,
-                    "spark.sql.warehouse.dir": str(Path(scratch) / "warehouse")}
-        if quick_start:
-            settings["spark.driver.extraJavaOptions"] = QUICK_JVM
-        builder = SparkSession.builder.master(master).appName("upstander-detect")
+        settings = dict(SPARK_SEMANTICS)
+        builder = SparkSession.builder.appName("upstander-detect")
+        if master is not None:
+            builder = builder.master(master)
+            log4j = Path(scratch) / "log4j2.properties"
+            log4j.write_text(QUIET_LOG4J, encoding="utf-8")
+            java_options = f"-Dlog4j2.configurationFile={log4j.as_uri()}"
+            settings["spark.driver.extraJavaOptions"] = f"{QUICK_JVM} {java_options}" if quick_start else java_options
+        if master is not None and is_local(master):
+            settings.update(LOCAL_CONF)
+            settings["spark.local.dir"] = scratch
+            settings["spark.sql.warehouse.dir"] = str(Path(scratch) / "warehouse")
         for key, value in {**settings, **(conf or {})}.items():
             builder = builder.config(key, value)
         spark = builder.getOrCreate()
@@ -217,9 +254,13 @@ _ARROW_TYPES = {pa.date32(): "DATE", pa.int32(): "INT", pa.string(): "STRING", p
 
 
 def _register_arrow(spark: SparkSession, name: str, table: pa.Table) -> None:
-    """A small reference table from Python (through rows: PySpark 3.5 cannot take an Arrow table)."""
+    """A small reference table from Python. PySpark 4 takes the Arrow table, which the JVM reads as it is; 3.5
+    only rows, which executors unpickle, so on 3.5 a cluster's executors need Python with PySpark too."""
+    import pyspark
+
     schema = ", ".join(f"`{f.name}` {_ARROW_TYPES[f.type]}" for f in table.schema)
-    spark.createDataFrame(table.to_pylist(), schema=schema).createOrReplaceTempView(name)
+    data = table if int(pyspark.__version__.split(".")[0]) >= 4 else table.to_pylist()
+    spark.createDataFrame(data, schema=schema).createOrReplaceTempView(name)
 
 
 def data_span(spark: SparkSession) -> tuple[date, date] | None:
@@ -230,16 +271,20 @@ def data_span(spark: SparkSession) -> tuple[date, date] | None:
 
 
 def prepare(spark: SparkSession, first: date, last: date, since: date | None = None,
-            detectors: list[Detector] | None = None) -> None:
+            detectors: list[Detector] | None = None) -> dict[str, float]:
     """As `engine.prepare`: reference tables, then the context views, each computed once, in file order,
-    each from `since` less the look-back of the detectors that read it."""
+    each from `since` less the look-back of the detectors that read it; seconds per view."""
     _register_arrow(spark, "uk_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     _register_arrow(spark, "lexicon", lexicon_table())
     context = load_context()
     lookbacks = context_lookbacks(context, detectors if detectors is not None else load_detectors())
+    seconds = {}
     for name, sql in context:
+        t0 = time.perf_counter()
         start = None if since is None else since - timedelta(days=lookbacks[name])
         _materialise(spark, name, translate(bind(sql, {}, start, name)))
+        seconds[name] = time.perf_counter() - t0
+    return seconds
 
 
 def _materialise(spark: SparkSession, name: str, sql: str) -> None:
@@ -249,14 +294,17 @@ def _materialise(spark: SparkSession, name: str, sql: str) -> None:
     spark.sql(sql).localCheckpoint(eager=True).createOrReplaceTempView(name)
 
 
+def findings(spark: SparkSession, det: Detector, data_from: date, report_from: date,
+             span: tuple[date, date]) -> pa.Table:
+    """One detector reading events from `data_from`, its findings alerted on or after `report_from`."""
+    return collect_arrow(spark.sql(translate(findings_sql(det, data_from, report_from, span))))
+
+
 def run_one(spark: SparkSession, det: Detector, since: date | None, span: tuple[date, date]) -> pa.Table:
     """One detector's findings from `since` less its look-ahead on (everything when None), as `engine.run_one`;
     `span` is the lake's first and last day of data."""
     report_from = (since or date(1900, 1, 1)) - timedelta(days=det.lookahead_days)
-    sql = det.bound_sql(since=report_from - timedelta(days=det.lookback_days), span=span)
-    wrapped = (f"SELECT * FROM ({sql}) AS findings "
-               f"WHERE alerted_at >= '{report_from.isoformat()}'::TIMESTAMPTZ")  # nosec B608  # feed names and keys from the data contract, detector SQL from the packaged catalogue
-    return collect_arrow(spark.sql(translate(wrapped)))
+    return findings(spark, det, report_from - timedelta(days=det.lookback_days), report_from, span)
 
 
 def collect_arrow(frame: DataFrame) -> pa.Table:

@@ -145,7 +145,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     enrol = not user.totp_confirmed
     uri = totp.provisioning_uri(user.totp_secret, user.username) if enrol else ""
     # segno's own markup: path data and the fixed title above, nothing a person typed.
-    qr_code = mark_safe(totp.qr_code_svg(uri)) if enrol else ""  # nosec B308 B703  # segno's SVG, no user text
+    qr_code = mark_safe(totp.qr_code_svg(uri)) if enrol else ""  # nosec B308, B703  # segno's SVG of our own URI, no user text
     return render(request, "web/second_factor.html", {
         "enrol": enrol, "secret": user.totp_secret if enrol else "", "uri": uri, "qr_code": qr_code,
         "error": error}, status=400 if error else 200)
