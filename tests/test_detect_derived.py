@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pytest
 
 from daily_slices import DailySlices, read_delivery
 from upstander.detect import derived, engine
-from upstander.detect.alerts import AlertStore
+from upstander.detect.alerts import SCHEMA, AlertStore
 from upstander.detect.catalogue import context_dir
 from upstander.detect.engine import run_detection
 from upstander.feeds.contract import feed
@@ -113,3 +114,33 @@ def test_stays_stored_by_another_derivation_are_derived_again_in_full(slices: Da
     load_delivery(slices.write(days[3:5], tmp_path / "second"), home=home)
     run_detection(home, detectors=[])
     assert _stored(home) == _from_scratch(home)
+
+
+def _fixes(day: datetime, device: str) -> list[tuple[Any, ...]]:
+    """Two stops of half an hour a day (fixes every 5 minutes), with driving between."""
+    rows = []
+    for stop, (lat, lon) in enumerate([(51.5500, -1.7800), (51.5600, -1.7900)]):
+        begin = day + timedelta(hours=9 + 4 * stop)
+        rows += [("mdt", device, begin + timedelta(minutes=5 * i), lat, lon, 0.0) for i in range(7)]
+        rows.append(("mdt", device, begin + timedelta(minutes=40), lat + 0.01, lon, 40.0))
+    return rows
+
+
+def test_stays_of_position_days_retention_removed_are_dropped(tmp_path: Path) -> None:
+    lake, store = duckdb.connect(), duckdb.connect()
+    for con in (lake, store):
+        con.execute("SET TimeZone = 'UTC'")
+    store.execute(SCHEMA)
+    lake.execute("""CREATE TABLE positions (source VARCHAR, device_id VARCHAR, recorded_at TIMESTAMPTZ, lat DOUBLE,
+                    lon DOUBLE, speed_kph DOUBLE)""")
+    days = [datetime(2025, 3, d, tzinfo=UTC) for d in range(1, 6)]
+    for day in days[:4]:
+        lake.executemany("INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?)", _fixes(day, "MDT-7"))
+    derived.refresh_stays(lake, store, None, None)
+    assert store.execute(f"SELECT count(*) FROM {derived.DERIVED_TABLE}").fetchall() == [(8,)]  # nosec B608  # test SQL
+
+    lake.execute("DELETE FROM positions WHERE recorded_at < ?", [days[1]])  # retention took the first day
+    lake.executemany("INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?)", _fixes(days[4], "MDT-7"))
+    derived.refresh_stays(lake, store, days[4].date(), days[0].date())
+    kept = store.execute(f"SELECT started FROM {derived.DERIVED_TABLE} ORDER BY started").fetchall()  # nosec B608  # test SQL
+    assert len(kept) == 8 and kept[0][0] >= days[1], "the first day's stays went with its fixes; the fifth's came"
