@@ -3,7 +3,8 @@
     python bench/bench_detect_daily.py DELIVERY --work DIR [--runs 3]
 
 From a simulated delivery (day folders `<feed>/day=YYYY-MM-DD/` plus entity files), builds two deliveries of
-symlinked files: `history` (every day but the last, and the entity files) and `day` (only the last day's folders).
+hard-linked files (copies when the work directory is on another file system; the loader refuses symbolic
+links): `history` (every day but the last, and the entity files) and `day` (only the last day's folders).
 Loads `history` into a fresh UPSTANDER_HOME and runs `detect --full`, then loads `day` and times plain
 `upstander detect` (incremental: from the last processed day, reading back each detector's look-back).
 The alert store is copied before the incremental run and put back before each repeat, so every repeat does
@@ -27,7 +28,7 @@ from upstander.feeds.contract import FEEDS_BY_NAME
 
 
 def split_delivery(source: Path, work: Path) -> tuple[Path, Path, str]:
-    """(history delivery, last-day delivery, last day) as directories of symlinks into `source`."""
+    """(history delivery, last-day delivery, last day) as directories of hard links into `source`."""
     source = source.resolve()
     days = sorted({d.name for f in source.iterdir() if f.is_dir() for d in f.iterdir() if d.name.startswith("day=")})
     last = days[-1]
@@ -40,15 +41,26 @@ def split_delivery(source: Path, work: Path) -> tuple[Path, Path, str]:
         if name not in FEEDS_BY_NAME:
             continue  # ground truth, delivery.json
         if entry.is_file():
-            (history / entry.name).symlink_to(entry)
+            _link(entry, history / entry.name)
             continue
         for part in sorted(entry.iterdir()):
-            # Real folders, symlinked files: the loader's directory walk does not follow folder symlinks.
             folder = (day if part.name == last else history) / entry.name / part.name
             folder.mkdir(parents=True)
             for file in sorted(part.iterdir()):
-                (folder / file.name).symlink_to(file)
+                _link(file, folder / file.name)
     return history, day, last.removeprefix("day=")
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (no extra disk, and the loader sees a plain file), or a copy across file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, copy_function=lambda src, dst: _link(Path(src), Path(dst)))
 
 
 def step(what: str, args: list[str], home: Path) -> dict[str, object]:
@@ -62,7 +74,8 @@ def step(what: str, args: list[str], home: Path) -> dict[str, object]:
         result.update(findings=summary["findings"], new_alerts=summary["new_alerts"], since=summary["since"],
                       engine_seconds=summary["seconds"],
                       slowest={k: v["seconds"] for k, v in sorted(summary["detectors"].items(),
-                                                                  key=lambda kv: -kv[1]["seconds"])[:3]})
+                                                                  key=lambda kv: -kv[1]["seconds"])[:3]},
+                      slowest_context=dict(sorted(summary["context_seconds"].items(), key=lambda kv: -kv[1])[:6]))
     print(json.dumps(result), flush=True)
     return result
 
@@ -72,11 +85,21 @@ def main() -> None:
     parser.add_argument("delivery", type=Path)
     parser.add_argument("--work", type=Path, required=True, help="Scratch directory; its home/ is kept.")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reuse-history", action="store_true",
+                        help="Start from the lake an earlier run of this script loaded with the history (kept as "
+                             "hard links in WORK/lake-history) instead of loading it again: to compare two versions "
+                             "of detection on the same lake.")
     opts = parser.parse_args()
     history, day, last = split_delivery(opts.delivery, opts.work)
-    home = opts.work / "home"
+    home, kept = opts.work / "home", opts.work / "lake-history"
     shutil.rmtree(home, ignore_errors=True)
-    step("load_history", ["load", str(history), "--json"], home)
+    if opts.reuse_history and kept.is_dir():
+        home.mkdir(parents=True)
+        _link_tree(kept, home / "lake")
+    else:
+        step("load_history", ["load", str(history), "--json"], home)
+        shutil.rmtree(kept, ignore_errors=True)
+        _link_tree(home / "lake", kept)  # the lake replaces its manifest by renaming, so links keep this one
     full = step("detect_full", ["detect", "--full", "--json"], home)
     step("load_day", ["load", str(day), "--json"], home)
     store, saved = home / "alerts.duckdb", opts.work / "alerts-before-day.duckdb"

@@ -3,8 +3,8 @@
 A small simulated force with every red flag is cut into one delivery per day and loaded in shuffled order,
 some days held back and delivered last, some delivered twice and two again together; incremental `detect`
 runs after every load. At the end the alert store must hold exactly what one `detect --full` over the final
-lake stores, field for field, for every detector, and the same look-up statistics; and that later `--full`
-keeps each alert's first_seen.
+lake stores, field for field, for every detector, and the same look-up statistics and stay-points; and that
+later `--full` keeps each alert's first_seen.
 The force seeds and the delivery orders are fixed (not tuned): each is a different shuffle.
 """
 
@@ -19,6 +19,7 @@ import pytest
 from daily_slices import DailySlices, delivery_order, read_delivery
 from upstander.detect.alerts import AlertStore
 from upstander.detect.catalogue import load_detectors
+from upstander.detect.derived import DERIVED_TABLE
 from upstander.detect.engine import run_detection
 from upstander.feeds.loading import load_delivery
 from upstander.simulate.engine import simulate
@@ -45,6 +46,12 @@ def _lookup_stats(home: Path) -> list[tuple[Any, ...]]:
         return con.execute("SELECT day, staff_id, lookups, explained FROM lookup_stats_daily ORDER BY ALL").fetchall()
 
 
+def _stays(home: Path) -> list[tuple[Any, ...]]:
+    with AlertStore(home).connect() as con:
+        return con.execute(f"SELECT source, device_id, stay_no, started, ended, round(lat, 9), round(lon, 9), fixes "
+                           f"FROM {DERIVED_TABLE} ORDER BY ALL").fetchall()  # nosec B608  # test SQL
+
+
 def _alerts(home: Path) -> dict[str, dict[str, Any]]:
     with AlertStore(home).connect() as con:
         cur = con.execute(f"SELECT {', '.join(FIELDS)}, first_seen FROM alerts ORDER BY alert_id")
@@ -67,11 +74,12 @@ def test_incremental_detection_in_any_order_ends_as_a_full_run(force_seed: int, 
         if summary.since is not None and latest is not None and summary.since < latest:
             reopened += 1  # late data re-opened days an earlier run had already judged
         latest = max(latest or days[-1], *days)
-    incremental, incremental_stats = _alerts(home), _lookup_stats(home)
+    incremental, incremental_stats, incremental_stays = _alerts(home), _lookup_stats(home), _stays(home)
 
     run_detection(home, full=True)
     full = _alerts(home)
     assert incremental_stats == _lookup_stats(home), "look-up statistics differ from a full run's"
+    assert incremental_stays == _stays(home), "stay-points kept per day differ from a full run's"
 
     for det in load_detectors():
         mine = {k: v for k, v in incremental.items() if v["detector_id"] == det.id}

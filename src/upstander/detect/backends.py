@@ -20,6 +20,7 @@ import pyarrow as pa
 from upstander.detect import engine
 from upstander.detect import spark as on_spark
 from upstander.detect.catalogue import Detector
+from upstander.detect.derived import refresh_stays
 from upstander.detect.queries import EXPLAINED_SHARE_SQL, findings_sql, lookup_stats_sql
 from upstander.lake import Lake
 
@@ -37,9 +38,11 @@ class Backend(Protocol):
     def data_span(self) -> tuple[date, date] | None:
         """The first and last day of data, None when the lake holds none."""
 
-    def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector]) -> dict[str, float]:
+    def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector],
+                store: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
         """Reference tables and context views, each from `since` less the look-back of the detectors reading it
-        (everything when None); seconds per view."""
+        (everything when None); seconds per view. `store` is the run's copy of the alert store, where a backend
+        may keep derived tables (derived.py) that commit with the run."""
 
     def explained_share(self) -> float | None:
         """The share of the prepared look-ups that the data explains; None when there are none."""
@@ -72,8 +75,12 @@ class DuckDBBackend:
     def data_span(self) -> tuple[date, date] | None:
         return engine.data_span(self.con)
 
-    def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector]) -> dict[str, float]:
-        return engine.prepare(self.con, first, last, since, detectors)
+    def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector],
+                store: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
+        """Stay-points come from the store's derived table, refreshed from `since` (derived.py), when given one."""
+        con = self.con
+        return engine.prepare(con, first, last, since, detectors, stays=None if store is None else (
+            lambda read_from: refresh_stays(con, store, since, read_from)))
 
     def explained_share(self) -> float | None:
         [(share,)] = self.con.execute(EXPLAINED_SHARE_SQL).fetchall()
@@ -101,7 +108,9 @@ class SparkBackend:
     def data_span(self) -> tuple[date, date] | None:
         return on_spark.data_span(self.spark)
 
-    def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector]) -> dict[str, float]:
+    def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector],
+                store: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
+        """Stay-points derived from 40_stays.sql on every run; the store's derived table is DuckDB's."""
         return on_spark.prepare(self.spark, first, last, since, detectors)
 
     def explained_share(self) -> float | None:

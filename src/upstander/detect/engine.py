@@ -69,11 +69,13 @@ class DetectionSummary:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date | None = None,
-            detectors: list[Detector] | None = None) -> dict[str, float]:
+            detectors: list[Detector] | None = None,
+            stays: Callable[[date | None], dict[str, float]] | None = None) -> dict[str, float]:
     """Reference tables and the shared context views the detectors read; seconds per view.
 
     With `since` (an incremental run) each view reads from `since` less the longest look-back of the
-    detectors that read it; with None, everything."""
+    detectors that read it; with None, everything. `stays`, when given, makes the `stays` table instead of its
+    view SQL (from the store's derived stay-points, derived.py), given the first day to read."""
     con.execute("SET TimeZone = 'UTC'")
     con.register("_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     con.execute("CREATE OR REPLACE TABLE uk_calendar AS SELECT * FROM _calendar")
@@ -85,6 +87,9 @@ def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date
     for name, sql in context:
         t0 = time.perf_counter()
         start = None if since is None else since - timedelta(days=lookbacks[name])
+        if name == "stays" and stays is not None:
+            seconds.update(stays(start))
+            continue
         # Materialised once per run: several detectors read each of them.
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {bind(sql, {}, start, name)}")
         seconds[name] = time.perf_counter() - t0
@@ -146,7 +151,8 @@ def _detect(lake: Lake, store: AlertStore, full: bool, detectors: list[Detector]
                 return summary
             since = max(since, span.first)
     summary.since = since
-    summary.context_seconds = backend.prepare(span.first, span.last, since, detectors)
+    with store.connect() as store_con:  # the run's copy of the store: derived stays commit with the findings
+        summary.context_seconds = backend.prepare(span.first, span.last, since, detectors, store_con)
     summary.explained_lookups = backend.explained_share()
     # Per day, and only the run's own days (the look-back before them was counted by earlier runs): from the dirty
     # day less the longest look-ahead, since a look-up's explanation may come from a record made a day after it.
