@@ -31,6 +31,16 @@ to force records, with local time and duty status), `lookups` (every look-up wit
 gives, or none), `stays` and `undeployed_stays` (stay-points from positions, and those no deployment
 explains), `stays_near_met`, `person_risk`, `message_terms` (the lexicon matched against message text).
 
+**Stay-points are kept, not recomputed.** Ordering every stationary fix of every device was most of a daily
+run, so the DuckDB engine keeps stay-points in the alert store (`derived_stays`, written in the run's copy of
+the store and committed with its findings; `src/upstander/detect/derived.py`). A run re-derives only the
+stays from the first fix that starts a stay at or after D less a day (the margin doubles for a device that was
+still throughout, such as a parked vehicle with its tracker on), keeps the rest, and gives the detectors the
+stored stays from their look-back on; a full run, a change to the stay rule, or retention taking position days
+out of the lake derives them all again. `stay_no` is the stay's start in milliseconds, so a stay has the same
+key however it was derived. The Spark backend and `upstander risk`'s contact review derive stays from
+`40_stays.sql` on each run, as before.
+
 **Incremental runs.** `upstander detect` finds the first dirty day D: the earliest event day among the files
 of lake loads after the last one detection saw (recorded in the alert store's `detection_state`), the
 earliest effective time of any duty, incident, custody record or complaint those loads changed (old version
