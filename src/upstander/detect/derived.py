@@ -38,21 +38,17 @@ VERSION_KEY = "derived_stays_version"  # in detection_state: the derivation the 
 MARGINS = (1, 4, 16, 64)  # days before the dirty day to start from, widened while a device was still throughout
 _GAP = "INTERVAL 15 MINUTE"  # as in 40_stays.sql: fixes further apart than this are separate stays
 
-_STILL = """
-still AS (
-    SELECT source, device_id, recorded_at, lat, lon
-    FROM positions
-    WHERE recorded_at >= {start} AND coalesce(speed_kph, 0) < 2
-),
-marked AS (
-    SELECT *,
-           CASE WHEN lag(recorded_at) OVER w IS NULL
-                  OR recorded_at - lag(recorded_at) OVER w > INTERVAL 15 MINUTE
-                  OR abs(lat - lag(lat) OVER w) > 0.0009
-                  OR abs(lon - lag(lon) OVER w) > 0.0014 THEN 1 ELSE 0 END AS new_stay
-    FROM still
-    WINDOW w AS (PARTITION BY source, device_id ORDER BY recorded_at)
-)"""
+
+
+def _still_and_marked() -> str:
+    """The stationary fixes and the stay breaks, the `still` and `marked` steps of 40_stays.sql taken from that
+    file, so the rule is written once; `{start}` stands for its `:since`."""
+    sql = (context_dir() / "40_stays.sql").read_text(encoding="utf-8")
+    body = sql[sql.index("WITH still AS (") + len("WITH "):sql.index(",\nnumbered AS (")]
+    return "\n" + body.replace(":since", "{start}")
+
+
+_STILL = _still_and_marked()
 
 _STAYS = """
 numbered AS (
