@@ -646,8 +646,9 @@ def verify(sent_path: Path, check_codes: int) -> dict[str, Any]:
     runtime.setup()
     from django.db import connection
 
-    from upstander.web.models import Report, ReportAttachment
-    from upstander.web.reporting import receipt, sealing
+    from upstander.web import sealing
+    from upstander.web.portal.models import Report, ReportAttachment
+    from upstander.web.portal.reporting import receipt
 
     rows = list(Report.objects.values_list("submission", "route", "what_happened", "reference", "receipt_hash"))
     by_submission = {r[0]: r for r in rows}

@@ -58,7 +58,7 @@ def main() -> None:
 def access_log(n: int, now: datetime) -> dict[str, object]:
     os.environ["DJANGO_SETTINGS_MODULE"] = "upstander.web.settings"
     from upstander.web import runtime
-    from upstander.web.reporting.sealing import init_keys
+    from upstander.web.sealing import init_keys
 
     init_keys()
     runtime.setup()

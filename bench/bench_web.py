@@ -47,15 +47,16 @@ def build(work: Path, opts: argparse.Namespace) -> dict[str, object]:
     os.environ["UPSTANDER_HOME"] = str(work)
     os.environ.setdefault("UPSTANDER_SECRET_KEY", "benchmark-only-key")
     from upstander.web import runtime
-    from upstander.web.reporting.sealing import init_keys
+    from upstander.web.sealing import init_keys
 
     init_keys()  # a fresh scratch home: keys are made only on purpose, never on first use
     runtime.setup()
     runtime.migrate()
-    from upstander.web.models import Alert, IntelligenceRecord, StaffMember, User
-    from upstander.web.models.intelligence import link_subjects
+    from upstander.web.intelligence.models import IntelligenceRecord, link_subjects
+    from upstander.web.models import StaffMember, User
     from upstander.web.roles import Role
     from upstander.web.sync import sync_all
+    from upstander.web.triage.models import Alert
 
     began = time.perf_counter()
     synced = sync_all(work)
@@ -89,7 +90,7 @@ def pages(built: dict[str, object], requests: int) -> dict[str, Callable[[int], 
     """The pages timed: name -> the path of the i-th request."""
     from django.urls import reverse
 
-    from upstander.web.models import Alert
+    from upstander.web.triage.models import Alert
 
     real, staff_ids = built["real"], built["staff_ids"]
     top_alert = Alert.objects.filter(alert_id__in=[a.alert_id for a in real]).order_by("-score").first()
@@ -117,7 +118,8 @@ def main() -> None:
     built = build(work, opts)
     from django.test import Client
 
-    from upstander.web.models import Alert, IntelligenceRecord
+    from upstander.web.intelligence.models import IntelligenceRecord
+    from upstander.web.triage.models import Alert
     from upstander.web.views.auth import SECOND_FACTOR_OK
 
     client = Client()

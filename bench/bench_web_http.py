@@ -246,8 +246,10 @@ def main() -> None:
 
         import upstander
         from upstander.web import totp
-        from upstander.web.models import Alert, IntelligenceRecord, User
+        from upstander.web.intelligence.models import IntelligenceRecord
+        from upstander.web.models import User
         from upstander.web.roles import Role
+        from upstander.web.triage.models import Alert
 
         if opts.database == "postgres":
             with connection.cursor() as cursor:

@@ -40,7 +40,7 @@ import django  # noqa: E402 (after the environment it reads is set)
 
 django.setup()  # before test modules import the web application's models
 
-from upstander.web.reporting.sealing import init_keys  # noqa: E402 (needs the settings above)
+from upstander.web.sealing import init_keys  # noqa: E402 (needs the settings above)
 
 if Path(os.environ["UPSTANDER_HOME"]).name.startswith("upstander-test-home-"):
     init_keys()  # keys are never made on first use: the disposable home gets them as `upstander keys init` would

@@ -77,7 +77,7 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 def _main(home: Path) -> None:
     sys.path.insert(0, str(HERE))
     from upstander.web import runtime
-    from upstander.web.reporting.sealing import init_keys
+    from upstander.web.sealing import init_keys
 
     init_keys()
     runtime.setup()

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from portal import receipt_code, submit
 from upstander.cli import register
-from upstander.web import portal_guard
-from upstander.web.models import Report
-from upstander.web.reporting import sealing
-from upstander.web.reporting.intake import find_by_code
-from upstander.web.reporting.sealing import KeyDirectoryMissing, KeyUnavailable
+from upstander.web import sealing
+from upstander.web.portal import guard as portal_guard
+from upstander.web.portal.models import Report
+from upstander.web.portal.reporting.intake import find_by_code
+from upstander.web.sealing import KeyDirectoryMissing, KeyUnavailable
 
 pytestmark = pytest.mark.django_db
 WHAT_TO_RUN = "upstander keys init"

@@ -20,7 +20,7 @@ from upstander.retention.run import Actor
 from upstander.web.models import AccessLog, RetentionAnchor
 from upstander.web.models import access_log as log_module
 from upstander.web.models.access_log import record, verify_chain
-from upstander.web.reporting.sealing import init_keys
+from upstander.web.sealing import init_keys
 
 pytestmark = pytest.mark.django_db
 

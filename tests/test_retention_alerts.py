@@ -18,8 +18,10 @@ from upstander.retention import alerts as alert_retention
 from upstander.retention.policy import NFA_ALERTS, Policy
 from upstander.retention.run import Actor
 from upstander.retention.summary import KindResult, ranges
-from upstander.web.models import AccessLog, Alert, Case, Disposition
+from upstander.web.cases.models import Case
+from upstander.web.models import AccessLog
 from upstander.web.sync import sync_alerts
+from upstander.web.triage.models import Alert, Disposition
 from webworld import World
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from upstander.retention import apply as apply_retention
 from upstander.retention.policy import ALL, Policy
 from upstander.simulate.engine import simulate
 from upstander.web.models import AccessLog
-from upstander.web.reporting.sealing import init_keys
+from upstander.web.sealing import init_keys
 
 
 def cli(*args: str) -> Any:

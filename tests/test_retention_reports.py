@@ -21,16 +21,10 @@ from upstander.retention import reports as report_retention
 from upstander.retention.policy import Policy
 from upstander.retention.run import Actor
 from upstander.retention.summary import KindResult
-from upstander.web import portal_guard
-from upstander.web.models import (
-    AccessLog,
-    Case,
-    IdentityReveal,
-    Report,
-    ReportAttachment,
-    ReportMessage,
-    ReportSubject,
-)
+from upstander.web.cases.models import Case
+from upstander.web.models import AccessLog
+from upstander.web.portal import guard as portal_guard
+from upstander.web.portal.models import IdentityReveal, Report, ReportAttachment, ReportMessage, ReportSubject
 from webworld import World
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from django.test import Client
 
-from upstander.web.models import Alert, StaffMember, Team, User
+from upstander.web.models import StaffMember, Team, User
 from upstander.web.roles import Role
 from upstander.web.sync import sync_all
+from upstander.web.triage.models import Alert
 
 PASSWORD = "harbour-kestrel-granite-07"
 

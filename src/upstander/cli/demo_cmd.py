@@ -53,7 +53,7 @@ def _keys_for_demo(home: Path) -> None:
     """A fresh demo home gets its keys made here, as `upstander keys init` would; a home whose web database
     exists already must have them (a missing key directory is refused, never replaced)."""
     from upstander.web import runtime
-    from upstander.web.reporting.sealing import configured_key_dir, init_keys
+    from upstander.web.sealing import configured_key_dir, init_keys
 
     if settings.get("UPSTANDER_DATABASE_URL") or (home / "web.sqlite3").exists():
         runtime.require_keys()

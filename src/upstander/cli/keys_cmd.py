@@ -25,7 +25,7 @@ def init_command(
         help="Make new keys even though the web database already holds reports or access-log entries."),
 ) -> None:
     """Make the key directory and any key missing from it; never replaces a key that exists."""
-    from upstander.web.reporting import sealing
+    from upstander.web import sealing
 
     directory = sealing.configured_key_dir()
     if not directory.is_dir() and not existing_data and (held := _records_needing_old_keys()):
@@ -54,7 +54,8 @@ def _records_needing_old_keys() -> str:
     from upstander.web import runtime
 
     runtime.setup()
-    from upstander.web.models import AccessLog, Report
+    from upstander.web.models import AccessLog
+    from upstander.web.portal.models import Report
 
     try:
         reports, entries = Report.objects.count(), AccessLog.objects.count()

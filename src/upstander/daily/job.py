@@ -90,7 +90,7 @@ def run_daily(directory: Path, home: Path, *, fail_on_breach: bool = False,
 
 
 def _check_keys() -> tuple[str, dict[str, Any]]:
-    from upstander.web.reporting.sealing import KeyUnavailable, require_keys
+    from upstander.web.sealing import KeyUnavailable, require_keys
 
     try:
         require_keys()
@@ -174,7 +174,7 @@ def _retention(home: Path) -> tuple[str, dict[str, Any]]:
 
 
 def _obligations(summary: DailySummary) -> tuple[str, dict[str, Any]]:
-    from upstander.web.obligations import BREACHES, count_obligations
+    from upstander.web.products.obligations import BREACHES, count_obligations
 
     counts = count_obligations()
     summary.breaches = counts.overdue()

@@ -26,8 +26,9 @@ from upstander.detect import store_files, tombstones
 from upstander.detect.alerts import AlertStore
 from upstander.retention.policy import INCIDENT_LINKS, MONITORING, NFA_ALERTS, Policy
 from upstander.retention.summary import KindResult, ranges
-from upstander.web.models import Alert, Case, Disposition
+from upstander.web.cases.models import Case
 from upstander.web.models.access_log import record
+from upstander.web.triage.models import Alert, Disposition
 
 KIND = "alerts closed with no further action"
 CLOSED_WITHOUT_ACTION = (Disposition.Outcome.NO_FURTHER_ACTION, Disposition.Outcome.FALSE_POSITIVE)

@@ -21,8 +21,9 @@ from django.db import connection, transaction
 
 from upstander.retention.policy import CLOSED_REPORTS, Policy
 from upstander.retention.summary import KindResult
-from upstander.web.models import Case, IdentityReveal, Report, ReportAttachment, ReportMessage
+from upstander.web.cases.models import Case
 from upstander.web.models.access_log import record
+from upstander.web.portal.models import IdentityReveal, Report, ReportAttachment, ReportMessage
 from upstander.web.sync import publish_intelligence
 
 KIND = "confidential reports after closing"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from upstander.web.models import Alert, StaffMember, User
-from upstander.web.reporting.wordlist import WORDS
+from upstander.web.models import StaffMember, User
+from upstander.web.portal.reporting.wordlist import WORDS
 from upstander.web.roles import Role
+from upstander.web.triage.models import Alert
 
 # Six words from 2,281: about 67 bits, beyond guessing even without the sign-in throttle.
 _PASSWORD_WORDS = 6
@@ -69,7 +70,7 @@ def ensure_demo_declarations(logins: list[DemoLogin]) -> int:
 
     from django.utils import timezone
 
-    from upstander.web.models import Declaration
+    from upstander.web.prevention.models import Declaration
 
     if Declaration.objects.exists():
         return 0

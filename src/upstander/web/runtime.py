@@ -16,8 +16,8 @@ def require_keys() -> None:
     import typer
 
     from upstander.cli.progress import err_console
-    from upstander.web.reporting.sealing import KeyUnavailable
-    from upstander.web.reporting.sealing import require_keys as check
+    from upstander.web.sealing import KeyUnavailable
+    from upstander.web.sealing import require_keys as check
 
     try:
         check()
@@ -51,7 +51,7 @@ def waitress_options(port: int, threads: int = 8) -> dict[str, Any]:
     from django.conf import settings as django_settings
 
     from upstander import settings
-    from upstander.web.reporting.attachments import MAX_CLEANED_BYTES
+    from upstander.web.portal.reporting.attachments import MAX_CLEANED_BYTES
 
     body_cap = int(django_settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
     options: dict[str, Any] = {

@@ -57,10 +57,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",  # request.htmx, and the htmx script served from the package (no CDN)
-    "upstander.web",
+    "upstander.web",  # accounts, the access log, the staff directory, sign-in: what every domain shares
+    "upstander.web.portal",
+    "upstander.web.triage",
+    "upstander.web.cases",
+    "upstander.web.intelligence",
+    "upstander.web.prevention",
+    "upstander.web.products",
 ]
 MIDDLEWARE = [
-    "upstander.web.portal_guard.PortalGuardMiddleware",  # first: it refuses portal floods before the body is read
+    "upstander.web.portal.guard.PortalGuardMiddleware",  # first: it refuses portal floods before the body is read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "upstander.web.middleware.SecurityHeadersMiddleware",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from upstander.web.reporting.ratelimit import AddressKeys, _bucket
+from upstander.web.ratelimit import AddressKeys, _bucket
 
 
 @dataclass

@@ -21,8 +21,12 @@ from django.db import connections, transaction
 from upstander.detect.alerts import AlertStore
 from upstander.detect.store_files import StoreBusy
 from upstander.lake import Lake
-from upstander.web.models import Alert, Declaration, IntelligenceSubject, Report, StaffMember, Team
-from upstander.web.reporting.subjects import refresh_report_subjects
+from upstander.web.intelligence.models import IntelligenceSubject
+from upstander.web.models import StaffMember, Team
+from upstander.web.portal.models import Report
+from upstander.web.portal.reporting.subjects import refresh_report_subjects
+from upstander.web.prevention.models import Declaration
+from upstander.web.triage.models import Alert
 
 _log = logging.getLogger("upstander.web")
 _BATCH = 2000

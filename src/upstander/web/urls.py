@@ -1,22 +1,10 @@
-from django.urls import path
+"""Every address of the application: sign-in here, each domain's own in its app's `urls`."""
 
-from upstander.web.views import (
-    auth,
-    cases,
-    declarations,
-    intelligence,
-    oversight,
-    person,
-    portal,
-    report_reveals,
-    reports,
-    sign_in_locks,
-    sso,
-    triage,
-)
+from django.urls import include, path
+
+from upstander.web.views import auth, sign_in_locks, sso
 
 urlpatterns = [
-    path("", triage.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("login/second-factor/", auth.second_factor, name="second_factor"),
     path("login/sso/", sso.sso_start, name="sso_start"),
@@ -24,44 +12,10 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("sign-in-locks/", sign_in_locks.sign_in_locks, name="sign_in_locks"),
     path("sign-in-locks/clear/", sign_in_locks.clear_sign_in_lock, name="clear_sign_in_lock"),
-    path("alerts/", triage.queue, name="queue"),
-    path("alerts/stats/", triage.detector_stats, name="detector_stats"),
-    path("alerts/<int:alert_id>/", triage.alert_detail, name="alert"),
-    path("alerts/<int:alert_id>/assign/", triage.assign, name="assign"),
-    path("alerts/<int:alert_id>/dispose/", triage.dispose, name="dispose"),
-    path("intelligence/", intelligence.intelligence_list, name="intelligence_list"),
-    path("intelligence/new/", intelligence.intelligence_new, name="intelligence_new"),
-    path("intelligence/<int:record_id>/", intelligence.intelligence_detail, name="intelligence"),
-    path("intelligence/<int:record_id>/action/", intelligence.intelligence_action, name="intelligence_action"),
-    path("staff/<str:staff_id>/", person.person, name="person"),
-    path("staff/<str:staff_id>/contacts/", person.person_contacts, name="person_contacts"),
-    path("cases/", cases.case_list, name="cases"),
-    path("cases/<int:case_id>/", cases.case_detail, name="case"),
-    path("cases/<int:case_id>/update/", cases.case_update, name="case_update"),
-    path("cases/<int:case_id>/move/", cases.case_move, name="case_move"),
-    path("cases/<int:case_id>/engagement/", cases.case_engagement, name="case_engagement"),
-    path("cases/<int:case_id>/assign/", cases.case_assign, name="case_assign"),
-    path("declarations/", declarations.my_declarations, name="my_declarations"),
-    path("vetting/", declarations.vetting_dashboard, name="vetting"),
-    path("vetting/declarations/<int:declaration_id>/", declarations.declaration_detail, name="declaration"),
-    path("oversight/", oversight.oversight, name="oversight"),
-    # The confidential reporting portal: no sign-in.
-    path("report/", portal.start, name="portal"),
-    path("report/follow-up/", portal.follow_up, name="portal_follow_up"),
-    path("report/follow-up/report/", portal.my_report, name="portal_report"),
-    path("report/exit/", portal.quick_exit, name="quick_exit"),
-    path("report/<str:route>/", portal.report_form, name="portal_form"),
-    # The unit's side of reports.
-    path("reports/", reports.report_list, name="reports"),
-    path("reports/<int:report_id>/", reports.report_detail, name="report"),
-    path("reports/<int:report_id>/reply/", reports.report_reply, name="report_reply"),
-    path("reports/<int:report_id>/update/", reports.report_update, name="report_update"),
-    path("reports/<int:report_id>/triage/", reports.report_triage, name="report_triage"),
-    path("reports/<int:report_id>/assign/", reports.report_assign, name="report_assign"),
-    path("reports/<int:report_id>/reveal/", report_reveals.report_reveal, name="report_reveal"),
-    path("reports/<int:report_id>/reveal/<int:reveal_id>/show/", report_reveals.reveal_show, name="reveal_show"),
-    path("reports/reveals/", report_reveals.reveal_requests, name="reveal_requests"),
-    path("reports/reveals/<int:reveal_id>/decide/", report_reveals.reveal_decide, name="reveal_decide"),
-    path("reports/<int:report_id>/attachments/<int:attachment_id>/", reports.report_attachment,
-         name="report_attachment"),
+    path("", include("upstander.web.triage.urls")),
+    path("", include("upstander.web.intelligence.urls")),
+    path("", include("upstander.web.cases.urls")),
+    path("", include("upstander.web.prevention.urls")),
+    path("", include("upstander.web.products.urls")),
+    path("", include("upstander.web.portal.urls")),
 ]

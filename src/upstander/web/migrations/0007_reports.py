@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import upstander.web.reporting.sealing
+import upstander.web.sealing
 from django.conf import settings
 from django.db import migrations, models
 
@@ -30,25 +30,25 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('assessing', 'Being assessed'), ('investigating', 'Being investigated'), ('closed', 'Closed')], db_index=True, default='received', max_length=16)),
                 ('receipt_hash', models.CharField(max_length=64, unique=True)),
                 ('anonymous', models.BooleanField(default=True)),
-                ('reporter_name', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.reporter_name')),
-                ('reporter_phone', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.reporter_phone')),
-                ('reporter_email', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.reporter_email')),
+                ('reporter_name', upstander.web.sealing.SealedTextField(blank=True, purpose='report.reporter_name')),
+                ('reporter_phone', upstander.web.sealing.SealedTextField(blank=True, purpose='report.reporter_phone')),
+                ('reporter_email', upstander.web.sealing.SealedTextField(blank=True, purpose='report.reporter_email')),
                 ('contact_consent', models.BooleanField(default=False)),
-                ('safe_channels', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.safe_channels')),
-                ('safe_times', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.safe_times')),
-                ('partner_agency', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.partner_agency')),
-                ('partner_worker', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.partner_worker')),
-                ('survivor_consent', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.survivor_consent')),
-                ('subject_name', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.subject_name')),
-                ('subject_collar', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.subject_collar')),
-                ('subject_role', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.subject_role')),
-                ('subject_station', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.subject_station')),
-                ('subject_vehicle', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.subject_vehicle')),
-                ('subject_description', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.subject_description')),
-                ('what_happened', upstander.web.reporting.sealing.SealedTextField(purpose='report.what_happened')),
-                ('when_happened', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.when_happened')),
-                ('where_happened', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.where_happened')),
-                ('others_affected', upstander.web.reporting.sealing.SealedTextField(blank=True, purpose='report.others_affected')),
+                ('safe_channels', upstander.web.sealing.SealedTextField(blank=True, purpose='report.safe_channels')),
+                ('safe_times', upstander.web.sealing.SealedTextField(blank=True, purpose='report.safe_times')),
+                ('partner_agency', upstander.web.sealing.SealedTextField(blank=True, purpose='report.partner_agency')),
+                ('partner_worker', upstander.web.sealing.SealedTextField(blank=True, purpose='report.partner_worker')),
+                ('survivor_consent', upstander.web.sealing.SealedTextField(blank=True, purpose='report.survivor_consent')),
+                ('subject_name', upstander.web.sealing.SealedTextField(blank=True, purpose='report.subject_name')),
+                ('subject_collar', upstander.web.sealing.SealedTextField(blank=True, purpose='report.subject_collar')),
+                ('subject_role', upstander.web.sealing.SealedTextField(blank=True, purpose='report.subject_role')),
+                ('subject_station', upstander.web.sealing.SealedTextField(blank=True, purpose='report.subject_station')),
+                ('subject_vehicle', upstander.web.sealing.SealedTextField(blank=True, purpose='report.subject_vehicle')),
+                ('subject_description', upstander.web.sealing.SealedTextField(blank=True, purpose='report.subject_description')),
+                ('what_happened', upstander.web.sealing.SealedTextField(purpose='report.what_happened')),
+                ('when_happened', upstander.web.sealing.SealedTextField(blank=True, purpose='report.when_happened')),
+                ('where_happened', upstander.web.sealing.SealedTextField(blank=True, purpose='report.where_happened')),
+                ('others_affected', upstander.web.sealing.SealedTextField(blank=True, purpose='report.others_affected')),
                 ('subject_staff_id', models.CharField(blank=True, db_index=True, max_length=32)),
                 ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
                 ('feedback_at', models.DateTimeField(blank=True, null=True)),
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             name='ReportAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', upstander.web.reporting.sealing.SealedTextField(purpose='report_attachment.filename')),
+                ('filename', upstander.web.sealing.SealedTextField(purpose='report_attachment.filename')),
                 ('content_type', models.CharField(max_length=64)),
                 ('size', models.PositiveIntegerField()),
                 ('sealed', models.BinaryField()),
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sender', models.CharField(choices=[('reporter', 'The reporter'), ('unit', 'The anti-corruption unit')], max_length=16)),
-                ('body', upstander.web.reporting.sealing.SealedTextField(purpose='report_message.body')),
+                ('body', upstander.web.sealing.SealedTextField(purpose='report_message.body')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('counts_as', models.CharField(blank=True, max_length=16)),
                 ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

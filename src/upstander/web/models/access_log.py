@@ -24,7 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from upstander.textsafe import show_controls
-from upstander.web.reporting import sealing
+from upstander.web import sealing
 
 GENESIS = "0" * 64
 CHAIN_KEY_NAME = "access-log-chain"  # the key directory's access-log-chain.key, made by `upstander keys init`

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from upstander.web import totp
 from upstander.web.models import User
 from upstander.web.models.access_log import record
-from upstander.web.reporting.ratelimit import client_address
+from upstander.web.ratelimit import client_address
 from upstander.web.sign_in_throttle import SignInThrottle, now_at, throttle
 
 FAILED = ("Sign-in did not succeed: the details did not match, or there have been too many tries. Check them and "

@@ -1,0 +1,1 @@
+"""Intelligence records and the person view."""

@@ -1,0 +1,1 @@
+"""Prevention: declarations of association and interest, and vetting's decisions on them."""

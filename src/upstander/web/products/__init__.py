@@ -1,0 +1,1 @@
+"""Products and oversight: what the unit reports upwards: the oversight dashboard and its obligations."""
