@@ -64,9 +64,11 @@ def detect_on(engine: Engine, master: str | None, *, full: bool) -> DetectionSum
             check_spark(master)  # before the progress bar, so that a refusal is the only line printed
         with progress_bar() as bar, backend_for(engine, master, bar) as backend:
             task = bar.add_task("Detecting", total=len(detectors))
-            return run_detection(full=full, detectors=detectors, backend=backend,
-                                 on_detector=lambda _id: bar.advance(task),
-                                 on_wait=lambda m: bar.console.print(escape(m), soft_wrap=True))
+            summary = run_detection(full=full, detectors=detectors, backend=backend,
+                                    on_detector=lambda _id: bar.advance(task),
+                                    on_wait=lambda m: bar.console.print(escape(m), soft_wrap=True))
+            bar.update(task, completed=len(detectors))  # the skipped ones, and all when there was nothing to do
+            return summary
     except SparkUnavailable as exc:
         err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(1) from None
@@ -100,4 +102,6 @@ def detection_table(summary: DetectionSummary) -> Table:
         table.add_column(name, justify="left" if name == "detector" else "right")
     for run in summary.runs:
         table.add_row(run.id, f"{run.findings:,}", f"{run.new:,}", f"{run.seconds:.2f}")
+    for detector_id, why in summary.skipped.items():
+        table.add_row(detector_id, "skipped", "", escape(why))
     return table
