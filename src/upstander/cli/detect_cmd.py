@@ -54,6 +54,7 @@ def report(summary: DetectionSummary, engine: Engine, *, json_output: bool) -> N
         typer.echo(json.dumps({**summary.to_json(), "engine": engine.value}))
     else:
         err_console.print(detection_table(summary))
+        print_skipped(summary)
 
 
 def detect_on(engine: Engine, master: str | None, *, full: bool) -> DetectionSummary:
@@ -102,6 +103,10 @@ def detection_table(summary: DetectionSummary) -> Table:
         table.add_column(name, justify="left" if name == "detector" else "right")
     for run in summary.runs:
         table.add_row(run.id, f"{run.findings:,}", f"{run.new:,}", f"{run.seconds:.2f}")
-    for detector_id, why in summary.skipped.items():
-        table.add_row(detector_id, "skipped", "", escape(why))
     return table
+
+
+def print_skipped(summary: DetectionSummary) -> None:
+    """One line per detector that did not run, saying which feeds it lacks, under the table."""
+    for detector_id, why in summary.skipped.items():
+        err_console.print(f"[dim]skipped {escape(detector_id)}: {escape(why)}[/]", soft_wrap=True, highlight=False)

@@ -123,6 +123,7 @@ COMPLAINT_OUTCOMES = (
     "service_not_acceptable",
     "upheld",
     "withdrawn",
+    "unknown",
 )
 COMPLAINT_ORIGINS = ("public", "internal", "unknown")
 FAIRNESS_ONLY = "for fairness audits only, never used to rank or detect."
@@ -481,7 +482,8 @@ COMPLAINTS = Feed(
         F("allegation", "string", "Allegation category.", "individual_behaviour", True, allowed=ALLEGATIONS),
         F("complainant_person_id", "string", "Complainant, where in force records.", "P0093321",
           references="people.person_id"),
-        F("outcome", "string", "Outcome so far; `upheld` when the allegation was sustained.", "pending", True,
+        F("outcome", "string", "Outcome so far; `upheld` when the allegation was sustained, `unknown` when closed with "
+          "an outcome the export does not give.", "pending", True,
           allowed=COMPLAINT_OUTCOMES),
         F("closed", "timestamp", "When the complaint was finalised, empty while it is open: an outcome is known "
           "from then.", ""),
