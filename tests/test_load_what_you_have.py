@@ -321,3 +321,26 @@ def test_a_detector_naming_a_feed_the_contract_lacks_is_refused() -> None:
     text = (detectors_dir() / "f07_complaints_accumulating.sql").read_text(encoding="utf-8")
     with pytest.raises(DetectorError, match=r"feeds must be a list of the contract's feed names; got \['complaint'\]"):
         parse(text.replace('-- feeds = ["complaints"]', '-- feeds = ["complaint"]'), "f07.sql")
+
+
+def test_a_lake_written_before_the_fairness_and_closing_fields_still_reads(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from upstander.lake import store
+
+    home = tmp_path / "home"
+    load_delivery(delivery(tmp_path / "d"), home=home)
+    # Make the stored files what an earlier version wrote: without the fields added since.
+    for feed_name, added in store.ADDED_FIELDS.items():
+        for path in Lake(home).files(feed_name):
+            table = pq.read_table(path)
+            pq.write_table(table.drop_columns(sorted(added)), path)
+    store._columns_of.cache_clear()
+    later = tmp_path / "later"
+    write_csv(later / "staff.csv", STAFF_COLUMNS, [("S106", "constable", "U007", "2009-01-05", "male", "White",
+                                                    "1985")])
+    assert load_delivery(later, home=home).quarantined == 0
+    con = Lake(home).connect()
+    assert con.execute("SELECT staff_id, sex, birth_year FROM staff WHERE staff_id IN ('S101', 'S106') "
+                       "ORDER BY 1").fetchall() == [("S101", None, None), ("S106", "male", 1985)]
+    assert con.execute("SELECT count(*), count(closed) FROM complaints").fetchone() == (7, 0)
