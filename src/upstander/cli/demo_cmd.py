@@ -8,7 +8,7 @@ import typer
 
 from upstander import settings
 from upstander.cli import app
-from upstander.cli.detect_cmd import detection_table
+from upstander.cli.detect_cmd import detection_table, print_skipped
 from upstander.cli.load_cmd import load_table
 from upstander.cli.progress import err_console, progress_bar
 from upstander.cli.simulate_cmd import run_simulation, summary_table
@@ -36,6 +36,7 @@ def demo(
     err_console.print(load_table(summary))
     detection = run_detection(home)
     err_console.print(detection_table(detection))
+    print_skipped(detection)
     err_console.print(
         f"\n[bold]Upstander home:[/] {home}\n"
         f"[bold]Delivery:[/] {out} ({result.scenarios} scenarios, red flags {result.flags}; "

@@ -54,6 +54,7 @@ def report(summary: DetectionSummary, engine: Engine, *, json_output: bool) -> N
         typer.echo(json.dumps({**summary.to_json(), "engine": engine.value}))
     else:
         err_console.print(detection_table(summary))
+        print_skipped(summary)
 
 
 def detect_on(engine: Engine, master: str | None, *, full: bool) -> DetectionSummary:
@@ -64,9 +65,11 @@ def detect_on(engine: Engine, master: str | None, *, full: bool) -> DetectionSum
             check_spark(master)  # before the progress bar, so that a refusal is the only line printed
         with progress_bar() as bar, backend_for(engine, master, bar) as backend:
             task = bar.add_task("Detecting", total=len(detectors))
-            return run_detection(full=full, detectors=detectors, backend=backend,
-                                 on_detector=lambda _id: bar.advance(task),
-                                 on_wait=lambda m: bar.console.print(escape(m), soft_wrap=True))
+            summary = run_detection(full=full, detectors=detectors, backend=backend,
+                                    on_detector=lambda _id: bar.advance(task),
+                                    on_wait=lambda m: bar.console.print(escape(m), soft_wrap=True))
+            bar.update(task, completed=len(detectors))  # the skipped ones, and all when there was nothing to do
+            return summary
     except SparkUnavailable as exc:
         err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(1) from None
@@ -101,3 +104,9 @@ def detection_table(summary: DetectionSummary) -> Table:
     for run in summary.runs:
         table.add_row(run.id, f"{run.findings:,}", f"{run.new:,}", f"{run.seconds:.2f}")
     return table
+
+
+def print_skipped(summary: DetectionSummary) -> None:
+    """One line per detector that did not run, saying which feeds it lacks, under the table."""
+    for detector_id, why in summary.skipped.items():
+        err_console.print(f"[dim]skipped {escape(detector_id)}: {escape(why)}[/]", soft_wrap=True, highlight=False)

@@ -1,7 +1,7 @@
 """Where a detection run's SQL runs: DuckDB in this process (the default), or Spark.
 
 `run_detection` keeps the incremental rules and the alert store to itself and asks a backend only for what
-needs the data: its span, the reference tables and context views prepared from a first day, a detector's
+needs the data: the reference tables and context views prepared from a first day, a detector's
 findings as Arrow for a data-from day and a report-from day, and the look-up statistics per day. So both
 engines store alerts through the same code, with the same keys.
 
@@ -35,9 +35,6 @@ class Backend(Protocol):
     def open_lake(self, lake: Lake) -> None:
         """Read the lake's committed files (a view per feed, as `Lake.connect` makes them)."""
 
-    def data_span(self) -> tuple[date, date] | None:
-        """The first and last day of data, None when the lake holds none."""
-
     def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector],
                 store: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
         """Reference tables and context views, each from `since` less the look-back of the detectors reading it
@@ -56,7 +53,7 @@ class Backend(Protocol):
 
 
 class DuckDBBackend:
-    """The lake's Parquet read by DuckDB in process, as `engine.prepare` and `engine.data_span` do."""
+    """The lake's Parquet read by DuckDB in process, as `engine.prepare` does."""
 
     name = "duckdb"
 
@@ -71,9 +68,6 @@ class DuckDBBackend:
 
     def open_lake(self, lake: Lake) -> None:
         self._con = lake.connect()
-
-    def data_span(self) -> tuple[date, date] | None:
-        return engine.data_span(self.con)
 
     def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector],
                 store: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
@@ -104,9 +98,6 @@ class SparkBackend:
 
     def open_lake(self, lake: Lake) -> None:
         on_spark.register_lake(self.spark, lake)
-
-    def data_span(self) -> tuple[date, date] | None:
-        return on_spark.data_span(self.spark)
 
     def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector],
                 store: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:

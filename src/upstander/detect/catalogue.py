@@ -9,6 +9,7 @@
     -- lookback_days = 120
     -- key = ["subject_staff_id", "person_ids"]
     -- alert = "One alert per officer and person met through duty"
+    -- feeds = ["communications", "incidents", "incident_staff", "incident_people", "people"]
     -- [parameters.min_contacts]
     -- value = 3
     -- why = "one courtesy call after a case closes is normal; three is a pattern"
@@ -21,7 +22,9 @@ first and last day of data in the lake.
 Any row the query returns is a finding, dated on the UTC day of its `alerted_at`. A finding dated day t may
 depend only on data of days t - lookback_days to t + lookahead_days (lookahead, 0 unless declared, covers an
 explanation recorded just after what it explains: a stay running past midnight, an involvement logged the day
-after the first call). `alert` says what one alert is: the store makes one alert of all findings of a key, or,
+after the first call). `feeds` lists the feeds the detector cannot mean anything without: a run skips it, saying
+which of them the force has never delivered, and any other feed it reads counts as empty until delivered. `alert`
+says what one alert is: the store makes one alert of all findings of a key, or,
 with `episode_gap_days`, one per run of findings no more than that many days apart (see findings.py).
 """
 
@@ -34,6 +37,8 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from upstander.feeds.contract import FEEDS_BY_NAME
 
 # Columns every detector returns; `evidence` lists "feed:key" references to the rows that made it fire.
 FINDING_COLUMNS = ("subject_staff_id", "person_ids", "window_start", "window_end", "alerted_at", "score",
@@ -74,6 +79,11 @@ class Detector:
     alert: str = ""  # what one alert is, in words
     episode_gap_days: int | None = None  # findings of a key further apart than this start a new alert
     lookahead_days: int = 0  # a finding of day t may read data up to day t + lookahead_days
+    feeds: tuple[str, ...] = ()  # feeds it needs: skipped while any of them has never been delivered
+
+    def missing_feeds(self, delivered: set[str]) -> list[str]:
+        """The feeds it needs that the force has not delivered (empty when it can run)."""
+        return [f for f in self.feeds if f not in delivered]
 
     def bound_sql(self, overrides: dict[str, Any] | None = None, since: date | None = None,
                   span: tuple[date, date] | None = None) -> str:
@@ -137,6 +147,9 @@ def parse(text: str, path: str) -> Detector:
     _check_days(meta, "lookback_days", path, minimum=0)
     _check_days(meta, "lookahead_days", path, minimum=0)
     _check_days(meta, "episode_gap_days", path, minimum=1)
+    feeds = meta.get("feeds", [])
+    if not isinstance(feeds, list) or any(f not in FEEDS_BY_NAME for f in feeds):
+        raise DetectorError(f"{path}: feeds must be a list of the contract's feed names; got {feeds!r}")
     if not isinstance(meta["key"], list) or "subject_staff_id" not in meta["key"]:
         raise DetectorError(f"{path}: key must be a list of finding columns including subject_staff_id")
     if meta["category"] not in CATEGORIES:
@@ -156,7 +169,7 @@ def parse(text: str, path: str) -> Detector:
         category=meta["category"], weight=float(meta["weight"]), lookback_days=int(meta["lookback_days"]),
         key=tuple(meta["key"]), kind=meta.get("kind", "alert"), reading=meta["reading"], parameters=tuple(params),
         sql=sql, path=path, alert=meta["alert"], episode_gap_days=meta.get("episode_gap_days"),
-        lookahead_days=int(meta.get("lookahead_days", 0)),
+        lookahead_days=int(meta.get("lookahead_days", 0)), feeds=tuple(feeds),
     )
 
 
@@ -167,6 +180,19 @@ def _check_days(meta: dict[str, Any], name: str, path: str, minimum: int) -> Non
     value = meta[name]
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise DetectorError(f"{path}: {name} must be a whole number of days, at least {minimum}; got {value!r}")
+
+
+def runnable(detectors: list[Detector], delivered: set[str]) -> tuple[list[Detector], dict[str, str]]:
+    """The detectors whose feeds the force delivers (Manifest.delivered_feeds), and why each other one is
+    skipped, in words."""
+    run, skipped = [], {}
+    for det in detectors:
+        missing = det.missing_feeds(delivered)
+        if missing:
+            skipped[det.id] = f"needs {', '.join(missing)}, which the force has not delivered"
+        else:
+            run.append(det)
+    return run, skipped
 
 
 def detectors_dir() -> Path:

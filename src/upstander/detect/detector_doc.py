@@ -52,6 +52,14 @@ ones and its alerts are rebuilt from all its findings, in one transaction with t
 state. `tests/test_detect_any_order.py` loads simulated forces day by day in shuffled order, late and twice,
 and checks the result against a full run, field by field, for every detector.
 
+**A force loads what it has.** Each detector's header names the `feeds` it cannot mean anything without
+(below, "Needs"). A run skips a detector while any of them has never been delivered to the lake, and says
+which in its table and in `--json` (`skipped`); any other feed a detector reads counts as empty until
+delivered (a feed is delivered once a file of it has been loaded, see docs/data-contract.md). The days of
+data (`:first_day` to `:last_day`, the span a run judges) come from every dated feed: the days of the event
+feeds and the effective times of duties, incidents, custody records and complaints, so a force delivering
+staff and complaints alone is judged over its complaints' dates.
+
 Parameters marked *seed* take their value from a case study; the rest are judgement, stated with the
 reason. Red flag 13 (amplifiers) never raises a triage alert; it weighs other signals in the risk matrix.
 """
@@ -75,6 +83,7 @@ def render() -> str:
                   + f"; key: {', '.join(d.key)}"
                   + (f"; findings more than {d.episode_gap_days} days apart start a new alert."
                      if d.episode_gap_days else "."),
+                  f"- Needs: {', '.join(f'`{f}`' for f in d.feeds) or 'nothing beyond the lake'}.",
                   f"- File: `detectors/{d.path.rsplit('/', 1)[-1]}`.", "", "How to read it: " + " ".join(
                       line.strip() for line in d.reading.splitlines()), ""]
         if d.parameters:

@@ -55,6 +55,22 @@ def event_span(manifest: Manifest) -> Span | None:
     return Span(min(days), max(days)) if days else None
 
 
+def data_span(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> Span | None:
+    """First and last day with data of any dated feed: every event feed's days (from the manifest's paths) and
+    the effective times of the dated entity feeds (a complaint's `received`, a duty's start, ...), so that a force
+    delivering staff and complaints alone has a span. `con` holds the lake's views."""
+    days = []
+    if (events := event_span(manifest)) is not None:
+        days += [events.first, events.last]
+    for feed_name, column in EFFECTIVE.items():
+        if manifest.data.get(feed_name):
+            col = quote_ident(column)
+            days += [d for d in con.execute(
+                f"SELECT min({col})::DATE, max({col})::DATE FROM {quote_ident(feed_name)}").fetchone() or ()  # nosec B608  # feed and column names from the data contract
+                if d is not None]
+    return Span(min(days), max(days)) if days else None
+
+
 def last_load(manifest: Manifest) -> int:
     return max((int(r["load_id"]) for r in manifest.loads), default=0)
 
@@ -77,7 +93,7 @@ def first_dirty_day(con: duckdb.DuckDBPyConnection, manifest: Manifest, seen_loa
             raise FullRunNeeded(f"{feed_name} changed in a load after {seen_load}")
     if not dirty:
         return None
-    span = event_span(manifest)
+    span = data_span(con, manifest)
     if seen_last_day is not None and span is not None and span.last > seen_last_day:
         dirty.append(seen_last_day)
     return min(dirty)

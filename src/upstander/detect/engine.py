@@ -21,8 +21,9 @@ import pyarrow as pa
 
 from upstander.detect.alerts import AlertStore
 from upstander.detect.calendar import calendar_table
-from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
-from upstander.detect.dirty import FullRunNeeded, event_span, first_dirty_day, last_load
+from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors, runnable
+from upstander.detect.dirty import FullRunNeeded, first_dirty_day, last_load
+from upstander.detect.dirty import data_span as lake_span
 from upstander.detect.findings import DetectorResult, commit_run
 from upstander.detect.lexicon import lexicon_table
 from upstander.detect.queries import findings_sql
@@ -51,6 +52,7 @@ class DetectionSummary:
     seconds: float = 0.0
     reason: str = ""  # why the run was full, or that there was nothing new
     context_seconds: dict[str, float] = field(default_factory=dict)  # building each shared view
+    skipped: dict[str, str] = field(default_factory=dict)  # detector id -> why it did not run
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -59,6 +61,7 @@ class DetectionSummary:
             "reason": self.reason,
             "detectors": {r.id: {"findings": r.findings, "new": r.new, "seconds": round(r.seconds, 2)}
                           for r in self.runs},
+            "skipped": dict(self.skipped),
             "findings": sum(r.findings for r in self.runs),
             "new_alerts": sum(r.new for r in self.runs),
             "alerts_total": self.alerts_total,
@@ -97,6 +100,7 @@ def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date
 
 
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """The span of the audit feed alone, for the look-up tools (contact review, evaluation) that read only it."""
     [(first, last)] = con.execute("SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM audit").fetchall()
     return None if first is None else (first, last)
 
@@ -129,8 +133,9 @@ def _detect(lake: Lake, store: AlertStore, full: bool, detectors: list[Detector]
     con = lake.connect()  # the dirty day is the driver's to find, whichever engine runs the SQL
     backend.open_lake(lake)
     summary = DetectionSummary(since=None, full=full)
-    span = event_span(manifest)
-    if span is None or backend.data_span() is None:
+    detectors, summary.skipped = runnable(detectors, manifest.delivered_feeds())
+    span = lake_span(con, manifest)
+    if span is None or not detectors:
         return summary
     state = store.state()
     since: date | None = None

@@ -33,8 +33,8 @@ import sqlglot
 from sqlglot import exp
 
 from upstander.detect.calendar import calendar_table
-from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
-from upstander.detect.dirty import event_span
+from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors, runnable
+from upstander.detect.dirty import data_span
 from upstander.detect.lexicon import lexicon_table
 from upstander.detect.queries import findings_sql
 from upstander.detect.sqlfix import call, rewrite
@@ -263,13 +263,6 @@ def _register_arrow(spark: SparkSession, name: str, table: pa.Table) -> None:
     spark.createDataFrame(data, schema=schema).createOrReplaceTempView(name)
 
 
-def data_span(spark: SparkSession) -> tuple[date, date] | None:
-    row = spark.sql("SELECT CAST(min(occurred_at) AS DATE), CAST(max(occurred_at) AS DATE) FROM audit").first()
-    if row is None or row[0] is None:
-        return None
-    return row[0], row[1]
-
-
 def prepare(spark: SparkSession, first: date, last: date, since: date | None = None,
             detectors: list[Detector] | None = None) -> dict[str, float]:
     """As `engine.prepare`: reference tables, then the context views, each computed once, in file order,
@@ -328,8 +321,10 @@ def run_on_spark(home: Path | None = None, *, detectors: list[Detector] | None =
     detectors = detectors if detectors is not None else load_detectors()
     lake = Lake(home)
     register_lake(spark, lake)
-    days = event_span(lake.manifest())  # the span `run_detection` binds, from the manifest
-    if data_span(spark) is None or days is None:
+    manifest = lake.manifest()
+    detectors, _skipped = runnable(detectors, manifest.delivered_feeds())  # as `run_detection` skips them
+    days = data_span(lake.connect(), manifest)  # the span `run_detection` binds
+    if days is None:
         return {d.id: pa.table({}) for d in detectors}
     span = (days.first, days.last)
     prepare(spark, *span, since, detectors)

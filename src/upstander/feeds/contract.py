@@ -37,6 +37,7 @@ ROLES = (
     "custody_detention_officer",
     "investigator",
     "police_staff_other",
+    "unknown",
 )
 UNIT_TYPES = (
     "response",
@@ -51,7 +52,7 @@ UNIT_TYPES = (
     "professional_standards",
     "support",
 )
-VETTING_LEVELS = ("none", "RV", "MV", "NPPV1", "NPPV2", "NPPV3", "CTC", "SC", "DV")
+VETTING_LEVELS = ("none", "RV", "MV", "NPPV1", "NPPV2", "NPPV3", "CTC", "SC", "DV", "unknown")
 DUTY_TYPES = ("patrol", "neighbourhood", "investigation", "custody", "control_room", "office", "training", "court")
 INCIDENT_TYPES = (
     "domestic_abuse",
@@ -122,7 +123,10 @@ COMPLAINT_OUTCOMES = (
     "service_not_acceptable",
     "upheld",
     "withdrawn",
+    "unknown",
 )
+COMPLAINT_ORIGINS = ("public", "internal", "unknown")
+FAIRNESS_ONLY = "for fairness audits only, never used to rank or detect."
 WATCH_REASONS = ("ocg_nominal", "operation", "high_profile", "colleague", "vulnerable", "other")
 
 
@@ -231,15 +235,18 @@ STAFF = Feed(
         F("staff_id", "string", "The force's stable identifier for the person.", "S004211", True),
         F("collar_number", "string", "Collar or warrant number, where the role has one.", "4211"),
         F("forename", "string", "Forename, for matching a report that names the officer.", "Alex"),
-        F("surname", "string", "Surname; also used to spot look-ups of people who share it.", "Marsh", True),
-        F("role", "string", "What the person does.", "constable", True, allowed=ROLES),
+        F("surname", "string", "Surname, where the export has one; also used to spot look-ups of people who share it.",
+          "Marsh"),
+        F("role", "string", "What the person does; `unknown` when the force's export does not say.", "constable", True,
+          allowed=ROLES),
         F("rank", "string", "Rank for officers (PC, PS, Insp, CI, Supt, ...), empty for staff.", "PC"),
-        F("team_id", "string", "Team the person belongs to.", "T017", True, references="teams.team_id"),
+        F("team_id", "string", "Team the person belongs to, empty when not known.", "T017", references="teams.team_id"),
         F("line_manager_id", "string", "Direct line manager.", "S000311", references="staff.staff_id"),
         F("station", "string", "Home station.", "Northgate"),
-        F("start_date", "date", "First day of service.", "2016-09-05", True, future_days=366),
+        F("start_date", "date", "First day of service, empty when not known.", "2016-09-05", future_days=366),
         F("leaving_date", "date", "Last day of service, empty while serving.", ""),
-        F("vetting_level", "string", "Current vetting clearance.", "MV", True, allowed=VETTING_LEVELS),
+        F("vetting_level", "string", "Current vetting clearance; empty or `unknown` when not known.", "MV",
+          allowed=VETTING_LEVELS),
         F("vetting_expiry", "date", "When the clearance must be renewed.", "2027-03-31"),
         F("apsp_training_date", "date", "Last abuse-of-position-for-a-sexual-purpose training received.", "2025-11-02",
           future_days=PAST_ONLY),
@@ -250,6 +257,10 @@ STAFF = Feed(
         _lon("home_lon", "the home address"),
         F("work_phones", "phones", "Work phone numbers issued to the person.", "+447700900123"),
         F("device_ids", "list", "Work devices issued (handsets, mobile data terminals).", "MDT-0421;HS-0421"),
+        F("sex", "string", f"Sex as recorded by the force, {FAIRNESS_ONLY}", "female", allowed=SEXES),
+        F("ethnicity", "string", f"Ethnicity in the force's own categories, as recorded, {FAIRNESS_ONLY}",
+          "White British"),
+        F("birth_year", "int", f"Year of birth, {FAIRNESS_ONLY}", "1988", minimum=1900, maximum=2100),
     ),
     in_order=(("start_date", "leaving_date"),),
     coordinates=(("home_lat", "home_lon"),),
@@ -458,19 +469,29 @@ RADIO = Feed(
 
 COMPLAINTS = Feed(
     "complaints",
-    "Complaints from the public about a member of staff, updated when resolved.",
+    "Complaints and conduct matters about a member of staff, from the public or from inside the force, updated "
+    "when resolved.",
     "entity",
     ("complaint_id",),
     (
-        F("complaint_id", "string", "Complaint identifier.", "CO2026-0117", True),
+        F("complaint_id", "string", "Complaint identifier, one row per complaint and member of staff complained "
+          "about.", "CO2026-0117", True),
         F("received", "timestamp", "When the complaint was received.", "2026-03-04T10:00:00+00:00", True),
         F("subject_staff_id", "string", "Member of staff complained about.", "S004211", True,
           references="staff.staff_id"),
         F("allegation", "string", "Allegation category.", "individual_behaviour", True, allowed=ALLEGATIONS),
         F("complainant_person_id", "string", "Complainant, where in force records.", "P0093321",
           references="people.person_id"),
-        F("outcome", "string", "Outcome so far.", "pending", True, allowed=COMPLAINT_OUTCOMES),
+        F("outcome", "string", "Outcome so far; `upheld` when the allegation was sustained, `unknown` when closed with "
+          "an outcome the export does not give.", "pending", True,
+          allowed=COMPLAINT_OUTCOMES),
+        F("closed", "timestamp", "When the complaint was finalised, empty while it is open: an outcome is known "
+          "from then.", ""),
+        F("category", "string", "The force's own allegation category, as recorded.", "05A excessive force"),
+        F("origin", "string", "Whether the complaint came from the public or from inside the force.", "public",
+          allowed=COMPLAINT_ORIGINS),
     ),
+    in_order=(("received", "closed"),),
 )
 
 WATCHES = Feed(
@@ -507,6 +528,9 @@ FEEDS: tuple[Feed, ...] = (
     WATCHES,
 )
 FEEDS_BY_NAME: dict[str, Feed] = {f.name: f for f in FEEDS}
+# The one feed every force must deliver: the others are optional, and a reference into a feed the force has never
+# delivered is not checked (see resolution.py), while a reference to a member of staff always must resolve.
+REQUIRED_FEEDS = ("staff",)
 
 
 def feed(name: str) -> Feed:

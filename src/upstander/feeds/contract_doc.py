@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from upstander.feeds.contract import EARLIEST_DATE, FEEDS, Feed, Field, days_words
+from upstander.feeds.contract import EARLIEST_DATE, FEEDS, REQUIRED_FEEDS, Feed, Field, days_words
 
 _TYPE_WORDS = {
     "string": "text",
@@ -25,7 +25,9 @@ def _rule(f: Field) -> str:
     if f.minimum is not None or f.maximum is not None:
         parts.append(f"between {f.minimum:g} and {f.maximum:g}")
     if f.references:
-        parts.append(f"must name a known `{f.references}`")
+        target = f.references.split(".")[0]
+        when = "" if target in REQUIRED_FEEDS else f" once the force delivers `{target}`"
+        parts.append(f"must name a known `{f.references}`{when}")
     if f.type == "date":
         parts.append(f"from {EARLIEST_DATE} to {days_words(f.latest_days)} after the load")
     if f.length_limit is not None:
@@ -72,7 +74,8 @@ HEADER = """# The force data contract
 
 Generated from `src/upstander/feeds/contract.py` by `upstander contract`; do not edit by hand.
 
-A force maps its own exports to these feeds. A delivery is a directory holding, for each feed,
+A force maps its own exports to these feeds, and loads what it has: only `staff` is required, every
+other feed is optional. A delivery is a directory holding, for each feed,
 `<feed>.csv`, `<feed>.parquet`, or a folder `<feed>/` of CSV or Parquet parts at any depth. CSV files
 are UTF-8 with a header row; column names are matched without regard to case. Empty cells are
 missing values. Other files in the directory are listed as ignored.
@@ -85,7 +88,15 @@ Rules that apply to every feed:
 - Phone numbers are normalised to E.164 (`07700 900123` → `+447700900123`, the national prefix
   taken from UPSTANDER_COUNTRY_CODE); a number that cannot be is refused.
 - A key may appear once in a delivery; references must name a record already loaded or in the
-  same delivery.
+  same delivery. A reference into a feed the force does not deliver is not checked: a feed is
+  delivered once a file of it is in a delivery (even one refused whole, or whose rows were all
+  quarantined) or in any earlier load, and from then on references into it must resolve. So a force
+  with no teams export may still give each person's `team_id`; references to `staff` always must
+  resolve, since every force delivers it.
+- Where a force does not know a value, `unknown` is one of the allowed values of the field (a
+  role, a vetting level, a complaint's origin, a sex), and other fields it may not know are optional.
+  A rule that depends on a field nobody's record holds says "not known", never "absent" (for example
+  the APSP training amplifier when no `apsp_training_date` is delivered, see docs/detectors.md).
 - Timestamps lie between 1950 and two days after the load; dates between 1900-01-01 and the
   field's limit after the load (things that have happened, such as training, not after it).
 - Text has a length limit per field (identifiers and names 200 characters, free text more). A NUL

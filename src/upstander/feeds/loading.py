@@ -185,7 +185,8 @@ def _stage(con: duckdb.DuckDBPyConnection, lake: Lake, manifest: Manifest, deliv
             summary.rows_read += rows
             advance(feed.name, f"{feed.name} ({rows:,} rows)")
     crash_point("after_read")
-    resolver = Resolver(con, lake, manifest, set(reads))
+    delivered = {f.feed for f in delivery.files} | manifest.delivered_feeds()
+    resolver = Resolver(con, lake, manifest, set(reads), delivered)
     create_quarantine(con)
     for feed in FEEDS:
         if feed.name in reads:

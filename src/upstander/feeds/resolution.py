@@ -3,7 +3,9 @@
 * Duplicate keys within the delivery: the first occurrence (by file, then row) is kept, later ones refused.
 * References: a value must name a key already in the lake or accepted from this delivery. Targets later in
   contract order (teams.supervisor_id -> staff) and self references (staff.line_manager_id) use the target's
-  row-locally valid keys, which breaks the staff <-> teams cycle.
+  row-locally valid keys, which breaks the staff <-> teams cycle. A reference into a feed the force does not
+  deliver (no file of it in this delivery or in any committed load, and not staff, which every force delivers)
+  is not checked: a force without a teams export may still name each person's team.
 * Earlier loads: an event row whose key is already stored is skipped as unchanged when identical and refused
   when different; an entity row identical to the current version is unchanged, a different one is a new version.
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from upstander.feeds.contract import FEEDS, Feed
+from upstander.feeds.contract import FEEDS, REQUIRED_FEEDS, Feed
 from upstander.feeds.contract import feed as feed_named
 from upstander.feeds.normalise import shown, shown_time
 from upstander.feeds.validation import checked
@@ -44,6 +46,7 @@ class Resolver:
     lake: Lake
     manifest: Manifest  # the committed state the delivery is compared with; its views are in schema `lake`
     present: set[str]  # feeds with a checked table in this load
+    delivered: set[str]  # feeds with a file in this delivery or a committed load (Manifest.delivered_feeds)
     done: set[str] = field(default_factory=set)
     _keys: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -90,6 +93,8 @@ class Resolver:
             if not f.references:
                 continue
             target_name, target_key = f.references.split(".")
+            if target_name not in self.delivered and target_name not in REQUIRED_FEEDS:
+                continue
             keys = self._key_set(feed_named(target_name), "valid" if target_name not in self.done else "accepted")
             col = f"c.{quote_ident(f.name)}"
             self.con.execute(f"""

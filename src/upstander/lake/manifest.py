@@ -63,6 +63,11 @@ class Manifest:
                 seen.setdefault((f["feed"], f["sha256"]), (int(record["load_id"]), f["file"]))
         return seen
 
+    def delivered_feeds(self) -> set[str]:
+        """Feeds the force delivers: those with a file in a committed load, even one whose rows were all
+        quarantined or have since been deleted by retention."""
+        return {f["feed"] for record in self.loads for f in record.get("files", [])}
+
 
 def read_manifest(root: Path) -> Manifest:
     path = root / MANIFEST

@@ -17,6 +17,7 @@ leaves the lake as it was, and one killed after it is rolled forward.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from upstander import settings
 from upstander.feeds.contract import FEEDS, Feed
@@ -194,16 +196,39 @@ def feed_columns(feed: Feed) -> tuple[tuple[str, str], ...]:
     return tuple((f.name, DUCK_TYPES[f.type]) for f in feed.fields) + LINEAGE
 
 
+# Fields added to the contract after lakes were first written: a file stored before has no such column, and reads
+# it as empty. Only these feeds pay for looking at each file's schema (a footer read, cached: files never change).
+ADDED_FIELDS: dict[str, frozenset[str]] = {
+    "staff": frozenset({"sex", "ethnicity", "birth_year"}),
+    "complaints": frozenset({"closed", "category", "origin"}),
+}
+
+
 def feed_select(feed: Feed, paths: list[str]) -> str:
-    return select_columns(feed_columns(feed), paths)
+    added = ADDED_FIELDS.get(feed.name)
+    if not added or not paths:
+        return select_columns(feed_columns(feed), paths)
+    groups: dict[frozenset[str], list[str]] = {}
+    for path in paths:
+        groups.setdefault(added - _columns_of(path), []).append(path)
+    parts = [select_columns(feed_columns(feed), members, absent=missing) for missing, members in groups.items()]
+    return " UNION ALL ".join(f"({part})" for part in parts) if len(parts) > 1 else parts[0]
 
 
-def select_columns(columns: tuple[tuple[str, str], ...], paths: list[str]) -> str:
-    """SELECT of the given typed columns from Parquet files, or an empty relation of that shape."""
+@functools.lru_cache(maxsize=65536)
+def _columns_of(path: str) -> frozenset[str]:
+    return frozenset(pq.read_schema(path).names)
+
+
+def select_columns(columns: tuple[tuple[str, str], ...], paths: list[str],
+                   absent: frozenset[str] = frozenset()) -> str:
+    """SELECT of the given typed columns from Parquet files, or an empty relation of that shape; `absent` columns,
+    which the files do not have, are NULL."""
     if not paths:
         cols = ", ".join(f"CAST(NULL AS {t}) AS {quote_ident(n)}" for n, t in columns)
         return f"SELECT {cols} WHERE false"
-    cols = ", ".join(quote_ident(n) for n, _ in columns)
+    cols = ", ".join(f"CAST(NULL AS {t}) AS {quote_ident(n)}" if n in absent else quote_ident(n)
+                     for n, t in columns)
     listing = ", ".join(quote_literal(p) for p in paths)
     # hive_partitioning off: the day= folder is layout, not a column.
     return f"SELECT {cols} FROM read_parquet([{listing}], hive_partitioning = false)"  # nosec B608  # view names quoted from the contract; manifest paths are quote_literal

@@ -169,6 +169,8 @@ def _horizon(con: duckdb.DuckDBPyConnection, alerts: list[_Alert], store: duckdb
                       [since]).fetchone()
     if row and row[0]:
         return utc(row[0])  # type: ignore[return-value]
+    if state:  # no audit feed: the end of the last day of data detection saw (complaints, duties, ...)
+        return datetime.fromisoformat(str(state[0][0])).replace(tzinfo=UTC) + timedelta(days=1)
     return max((a.alerted_at for a in alerts), default=datetime.now(UTC))
 
 

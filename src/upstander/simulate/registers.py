@@ -71,17 +71,22 @@ def routine_complaints(world: World, rows: FeedRows, exclude: set[int]) -> None:
     propensity = rng.gamma(0.5, 2.0, len(facing))
     counts = rng.poisson(COMPLAINTS_PER_PUBLIC_FACING_YEAR * world.days / 365 * propensity)
     span = world.end_epoch - world.start_epoch
+    # Closing delays from a stream of their own, so the complaints themselves are drawn as before.
+    closing = np.random.default_rng([world.seed, 9, 1])
     for s, n in zip(facing, counts, strict=True):
         for _ in range(int(n)):
             received = world.start_epoch + int(rng.integers(0, span))
             recent = world.end_epoch - received < 60 * 86400
+            allegation = str(rng.choice(ROUTINE_ALLEGATIONS, p=ROUTINE_ALLEGATION_P))
+            complainant = (world.people.person_id[int(world.people.draw(rng, world.people.victim_cdf)[0])]
+                           if rng.random() < 0.7 else None)
+            outcome = "pending" if recent else str(rng.choice(OUTCOMES, p=[0.35, 0.3, 0.2, 0.1, 0.05]))
             rows.add(
                 complaint_id=f"CO{world.ids.next('complaint'):07d}", received=received,
-                subject_staff_id=wf.staff_id[s],
-                allegation=str(rng.choice(ROUTINE_ALLEGATIONS, p=ROUTINE_ALLEGATION_P)),
-                complainant_person_id=world.people.person_id[int(world.people.draw(rng, world.people.victim_cdf)[0])]
-                if rng.random() < 0.7 else None,
-                outcome="pending" if recent else str(rng.choice(OUTCOMES, p=[0.35, 0.3, 0.2, 0.1, 0.05])),
+                subject_staff_id=wf.staff_id[s], allegation=allegation, complainant_person_id=complainant,
+                outcome=outcome, origin="public",
+                # Resolved within the 60 days after which a complaint is no longer pending, so never after the data.
+                closed=None if outcome == "pending" else received + int(closing.integers(7 * 86400, 60 * 86400)),
             )
 
 

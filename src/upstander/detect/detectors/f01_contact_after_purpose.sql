@@ -6,6 +6,7 @@
 -- weight = 3.0
 -- lookback_days = 120
 -- key = ["subject_staff_id", "person_ids"]
+-- feeds = ["communications", "people", "incidents", "incident_staff", "incident_people", "staff"]
 -- alert = "One alert per officer and person met through duty: every day on which the officer's contacts with that person outside the policing purpose reached the threshold within the window adds to it."
 -- reading = """One alert per officer and person. The evidence is the calls and messages that counted (within
 -- 120 days of one another): each

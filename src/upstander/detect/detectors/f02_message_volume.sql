@@ -6,6 +6,7 @@
 -- weight = 2.5
 -- lookback_days = 56
 -- key = ["subject_staff_id"]
+-- feeds = ["communications", "staff"]
 -- alert = "One alert per member of staff: each week (Monday to Sunday) in which their unexplained public contacts over the four weeks to its end stood far above their role peers adds to it."
 -- reading = """One alert per member of staff. Counts calls and messages with members of the public that no
 -- current policing purpose explains (not a person in a case the member of staff is working), per four-week

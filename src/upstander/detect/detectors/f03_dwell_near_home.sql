@@ -7,6 +7,7 @@
 -- lookback_days = 150
 -- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
+-- feeds = ["positions", "duties", "incidents", "incident_staff", "incident_people", "people", "staff"]
 -- alert = "One alert per member of staff and person met through duty: each day of a stay that makes two or more occasions within sixty days adds to it."
 -- reading = """One alert per member of staff and person. The evidence is position fixes forming stays, on
 -- separate days within sixty days of one another, of ten minutes or more within 100 m of the person's home, on duty, at a time the member of staff was not assigned

@@ -7,6 +7,7 @@
 -- lookback_days = 150
 -- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
+-- feeds = ["audit", "staff", "teams", "duties", "incidents", "incident_staff", "incident_people", "people"]
 -- alert = "One alert per member of staff and person looked up: each day on which the weight of their unexplained look-ups of that person over the previous ninety days reached the threshold adds to it."
 -- reading = """One alert per member of staff and person. Every look-up in the evidence was checked against
 -- the explanations in the `lookups` context (assigned to the incident or its people, one hop from an assigned

@@ -7,6 +7,7 @@
 -- lookback_days = 60
 -- lookahead_days = 1
 -- key = ["subject_staff_id"]
+-- feeds = ["audit", "communications", "staff"]
 -- alert = "One alert per member of staff: each day on which their disposals next to private contact within thirty days reached the threshold adds to it."
 -- reading = """One alert per member of staff. Each disposal or deletion in the evidence came within a day of a
 -- call or message between the same member of staff and a member of the public (not a colleague). Teams whose

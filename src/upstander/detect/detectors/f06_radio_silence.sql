@@ -7,6 +7,7 @@
 -- lookback_days = 90
 -- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
+-- feeds = ["radio", "positions", "duties", "incidents", "incident_staff", "incident_people", "people", "staff"]
 -- alert = "One alert per member of staff and person met through duty: each day on which a silent stop, or contact outside the policing purpose, completes the pattern within sixty days adds to it."
 -- reading = """One alert per member of staff and person. Each occasion in the evidence is an on-duty stop of at
 -- least twenty minutes near the person's home, not deployed there, during which the member of staff sent no

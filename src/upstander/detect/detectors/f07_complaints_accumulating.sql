@@ -6,6 +6,7 @@
 -- weight = 1.5
 -- lookback_days = 365
 -- key = ["subject_staff_id"]
+-- feeds = ["complaints"]
 -- episode_gap_days = 365
 -- alert = "One alert per member of staff and run of complaints: each complaint that makes three or more in the twelve months to it is a finding, and findings less than a year apart are one run."
 -- reading = """One alert per member of staff and run of complaints. The evidence is the complaints received in

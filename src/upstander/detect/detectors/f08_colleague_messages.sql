@@ -6,6 +6,7 @@
 -- weight = 2.0
 -- lookback_days = 60
 -- key = ["subject_staff_id"]
+-- feeds = ["communications", "staff"]
 -- alert = "One alert per member of staff: each day on which their sexualised messages to colleagues within sixty days reached the threshold adds to it."
 -- reading = """One alert per member of staff. The evidence is outbound messages to colleagues' work phones
 -- whose text matched the sexual, appearance, affection or banter terms of the lexicon. The checklist asks

@@ -6,6 +6,7 @@
 -- weight = 3.0
 -- lookback_days = 3650
 -- key = ["subject_staff_id", "person_ids"]
+-- feeds = ["incidents", "incident_staff", "incident_people", "people", "staff"]
 -- alert = "One alert per member of staff and person sharing their home, judged as of the last day of data (the staff record says where they live now, not since when)."
 -- reading = """One alert per member of staff and person. The staff record's home address (property reference)
 -- is the person's home address, and the member of staff was involved in an incident with that person. The

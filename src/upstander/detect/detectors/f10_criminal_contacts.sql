@@ -7,6 +7,7 @@
 -- lookback_days = 90
 -- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
+-- feeds = ["communications", "people", "incidents", "incident_people", "duties", "staff"]
 -- alert = "One alert per member of staff and person known for criminality: each day of contact with an organised-crime nominal, or of a second contact with a suspect within thirty days, adds to it."
 -- reading = """One alert per member of staff and person. The person is a watched organised-crime nominal, or a
 -- suspect or detainee in force records contacted off duty, and the evidence is calls and messages with them

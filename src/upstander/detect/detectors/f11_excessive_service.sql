@@ -7,6 +7,7 @@
 -- lookback_days = 120
 -- lookahead_days = 1
 -- key = ["subject_staff_id", "person_ids"]
+-- feeds = ["incidents", "incident_staff", "incident_people", "people", "staff"]
 -- alert = "One alert per member of staff and person from a low-priority job: each day on which the contacts and visits in the sixty days after such a job reached the threshold adds to it."
 -- reading = """One alert per member of staff and person. The person was in a low-priority incident (priority 3
 -- or 4) the member of staff worked; the evidence is every call or message with them and every undeployed stop

@@ -6,6 +6,7 @@
 -- weight = 3.0
 -- lookback_days = 60
 -- key = ["subject_staff_id", "counterpart"]
+-- feeds = ["communications", "staff"]
 -- alert = "One alert per member of staff and counterpart: each day on which the weight of matching messages to that counterpart within sixty days reached the threshold adds to it."
 -- reading = """One alert per member of staff and counterpart (a number or address, named as a person where it
 -- is in force records). The evidence is the outbound messages whose text matched the lexicon (lexicon.csv:

@@ -6,6 +6,7 @@
 -- weight = 2.5
 -- lookback_days = 30
 -- key = ["subject_staff_id"]
+-- feeds = ["audit"]
 -- alert = "One alert per member of staff: each day on which the weight of their refused attempts within thirty days reached the threshold adds to it."
 -- reading = """One alert per member of staff. The evidence is Upstander's own access log, loaded as an audit
 -- feed (`upstander access-log export`): attempts the application refused because the user was not assigned,

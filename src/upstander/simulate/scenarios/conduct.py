@@ -40,7 +40,7 @@ class ComplaintsAccumulate(Scenario):
             ctx.complaints.add(
                 complaint_id=f"CO{world.ids.next('complaint'):07d}", received=received, subject_staff_id=self.staff_id,
                 allegation=str(rng.choice(["sexual_conduct", "individual_behaviour", "abuse_of_position"])),
-                complainant_person_id=world.people.person_id[victim], outcome="pending")
+                complainant_person_id=world.people.person_id[victim], outcome="pending", origin="public")
             ctx.truth.note(self, 7, received, [world.people.person_id[victim]])
         self.remaining -= 1
         self.next_day = ctx.d + int(self.gap * rng.uniform(0.6, 1.4))
