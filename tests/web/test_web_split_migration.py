@@ -41,7 +41,8 @@ def test_rows_made_before_the_split_are_the_domain_apps_rows_after_it() -> None:
         case.assigned.add(user)
         record = old.get_model("web", "IntelligenceRecord").objects.create(
             reference="INT-2026-0001", created_by=user, category="disclosure", theme="sexual_misconduct",
-            source_grade="2", assessment="B", handling="P", text="Seen with a vulnerable witness off duty", staff_ids=["S000042"])
+            source_grade="2", assessment="B", handling="P", text="Seen with a vulnerable witness off duty",
+            staff_ids=["S000042"])
         record.assigned.add(user)
 
         new = _migrate(_latest())
