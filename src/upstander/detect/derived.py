@@ -110,8 +110,9 @@ def _lake_lost_fixes(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConn
     [(first_stay,)] = store.execute(f"SELECT min(started) FROM {DERIVED_TABLE}").fetchall()  # nosec B608  # this module's table name
     if first_stay is None:
         return False
-    [(first_fix,)] = lake.execute("SELECT min(recorded_at) FROM positions").fetchall()
-    return first_fix is None or first_stay < first_fix
+    # Whether any fix as old as the first stay is left (Parquet statistics skip the later files unread).
+    [(kept,)] = lake.execute("SELECT EXISTS (SELECT 1 FROM positions WHERE recorded_at <= ?)", [first_stay]).fetchall()
+    return not kept
 
 
 def _replace_all(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection) -> None:
