@@ -41,6 +41,16 @@ out of the lake derives them all again. `stay_no` is the stay's start in millise
 key however it was derived. The Spark backend and `upstander risk`'s contact review derive stays from
 `40_stays.sql` on each run, as before.
 
+**So are the views that re-read the look-back.** A context file may declare its view kept per day
+(`-- keep: by occurred_at, from 1 day before the dirty day`, with the reason the margin holds):
+`public_comms` and `message_terms` from the dirty day itself, `lookups` from a day before it (an involvement
+explains look-ups from a day before it began), `undeployed_stays` from two days before it (a stay lies inside
+one duty of at most 24 hours), or from the first re-derived stay when that is earlier. A run derives only those
+days again, with the view's own SQL over inputs read from there, writes them as one Parquet file per view and
+day under `UPSTANDER_HOME/derived/`, lists them in the store's `kept_files` (committed with the findings), and
+gives the detectors the kept rows of their look-back (`src/upstander/detect/kept.py`). A full run, a change to
+a view's SQL (or to one it reads), or a listed file gone missing derives them all again.
+
 **Incremental runs.** `upstander detect` finds the first dirty day D: the earliest event day among the files
 of lake loads after the last one detection saw (recorded in the alert store's `detection_state`), the
 earliest effective time of any duty, incident, custody record or complaint those loads changed (old version
