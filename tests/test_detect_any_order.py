@@ -67,7 +67,8 @@ def _kept(home: Path) -> dict[str, list[tuple[Any, ...]]]:
         for view in declared():
             paths = [str(home / "derived" / p) for (p,) in con.execute(
                 f"SELECT path FROM {FILES_TABLE} WHERE view = ?", [view]).fetchall()]  # nosec B608  # test SQL
-            rows = con.execute("SELECT * FROM read_parquet(?, hive_partitioning = false)", [paths]).fetchall() if paths else []
+            query = "SELECT * FROM read_parquet(?, hive_partitioning = false)"
+            rows = con.execute(query, [paths]).fetchall() if paths else []
             out[view] = sorted((_rounded(r) for r in rows), key=repr)
     return out
 

@@ -46,7 +46,8 @@ def _kept(home: Path) -> dict[str, list[tuple[Any, ...]]]:
         for view in kept.declared():
             paths = [str(home / "derived" / p) for (p,) in con.execute(
                 f"SELECT path FROM {kept.FILES_TABLE} WHERE view = ?", [view]).fetchall()]  # nosec B608  # test SQL
-            rows = con.execute(f"SELECT {_columns(view)} FROM read_parquet(?, hive_partitioning = false)", [paths]).fetchall() if paths else []
+            query = f"SELECT {_columns(view)} FROM read_parquet(?, hive_partitioning = false)"
+            rows = con.execute(query, [paths]).fetchall() if paths else []
             out[view] = sorted((_rounded(r) for r in rows), key=repr)
     return out
 
