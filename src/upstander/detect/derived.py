@@ -75,6 +75,15 @@ def full_stays_sql() -> str:
     return (f"WITH {_STILL.format(start=start)},\nfrom_break AS (SELECT * FROM marked),{_STAYS}")  # nosec B608  # constant SQL of this module
 
 
+def tail_stays_sql() -> str:
+    """What a full derivation makes, once the fixes before `$floor` are gone, of the stays `_crossing` lists
+    (source, device_id, ended: stays begun before `$floor` and ended after it): their fixes from `$floor` on are one
+    stay, since the first of them starts one and the rest were not breaks before. `$last` bounds the read."""
+    return (f"WITH {_STILL.format(start='$floor')},\n"  # nosec B608  # constant SQL of this module
+            "from_break AS (SELECT s.*, 0 AS new_stay FROM still s JOIN _crossing c USING (source, device_id)\n"
+            f"               WHERE s.recorded_at <= c.ended AND s.recorded_at <= $last),{_STAYS}")
+
+
 def refresh_stays(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection, since: date | None,
                   read_from: date | None) -> tuple[dict[str, float], date | None]:
     """Bring `derived_stays` in the store up to date (in full when `since` is None or the stored stays were made

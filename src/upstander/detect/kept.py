@@ -20,7 +20,9 @@ the store on every write, and the lake connection reads them in place.
 A kept view that reads another kept view (undeployed stays read the stays) refreshes from the earliest day that
 one changed, and in full when it was derived in full. A full run, a view whose rule changed since its rows
 were kept (its SQL, that of a view it reads, or the stay rule: a version hash per view), or a listed file gone
-missing derives every kept view in full, and then every context view reads all the data. Only the DuckDB engine
+missing derives every kept view in full, and then every context view reads all the data; so does a listed file
+that cannot be read (KeptUnreadable: the engine makes the run again). Retention forgets the rows of the days it
+deletes from the lake before it deletes them (forget.py). Only the DuckDB engine
 keeps views; Spark and `upstander risk`'s contact review derive them on each run from the same files.
 """
 
@@ -47,6 +49,16 @@ FILES_SCHEMA = f"""CREATE TABLE IF NOT EXISTS {FILES_TABLE} (
 FORMAT = "1"  # how kept rows are stored: a change here derives every kept view again
 _KEEP = re.compile(r"^-- keep: by ([a-z_][a-z0-9_]*), from (\d+) days? before the dirty day\s*$", re.MULTILINE)
 _DAY = "_kept_day"  # the partition column the files are written by (not stored in them)
+
+
+class KeptUnreadable(Exception):
+    """A file the store lists cannot be read: the run is made again with every kept view derived in full."""
+
+
+def derive_again(store: duckdb.DuckDBPyConnection) -> None:
+    """Make the next KeptViews over this store (the writer's copy) derive every kept view in full."""
+    for keep in declared().values():
+        store.execute("INSERT OR REPLACE INTO detection_state VALUES (?, 'derive again')", [keep.version_key])
 
 
 @dataclass(frozen=True)
@@ -87,11 +99,41 @@ def derived_root(store: duckdb.DuckDBPyConnection) -> Path:
     return Path(path).parent / "derived"
 
 
+def upstream(reads: dict[str, set[str]], name: str) -> set[str]:
+    """Every context view `name` reads, directly or through others (`reads`: catalogue.context_reads)."""
+    seen: set[str] = set()
+    todo = list(reads.get(name, ()))
+    while todo:
+        view = todo.pop()
+        if view not in seen:
+            seen.add(view)
+            todo += reads.get(view, ())
+    return seen
+
+
+def write_days(lake: duckdb.DuckDBPyConnection, root: Path, keep: Keep, rows_sql: str) -> list[tuple[date, str]]:
+    """Write the rows of a kept view (`rows_sql`, run on `lake`) as one durable Parquet file per day, in a new
+    folder of the view under `root`; returns (day, path relative to root) per file, for the list."""
+    folder = root / keep.view / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    lake.execute(
+        f"COPY (SELECT *, CAST({keep.column} AS DATE) AS {_DAY} FROM ({rows_sql}) AS rows) TO {literal(str(folder))} "  # nosec B608  # names from a packaged file, a folder this module made
+        f"(FORMAT parquet, PARTITION_BY ({_DAY}), COMPRESSION zstd)")
+    written = []
+    for file in sorted(folder.rglob("*.parquet")):
+        day = date.fromisoformat(file.parent.name.removeprefix(f"{_DAY}="))
+        fsync_file(file)
+        written.append((day, file.relative_to(root).as_posix()))
+    for directory in {f.parent for f in folder.rglob("*.parquet")} | {folder, folder.parent}:
+        fsync_dir(directory)
+    return written
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, clock(0), tzinfo=UTC)
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -135,15 +177,7 @@ class KeptViews:
         return any(not (self.root / path).is_file() for files in self.files.values() for _, path in files)
 
     def _upstream(self, name: str) -> set[str]:
-        """Every context view `name` reads, directly or through others."""
-        seen: set[str] = set()
-        todo = list(self.reads.get(name, ()))
-        while todo:
-            view = todo.pop()
-            if view not in seen:
-                seen.add(view)
-                todo += self.reads.get(view, ())
-        return seen
+        return upstream(self.reads, name)
 
     def _version(self, name: str, bodies: dict[str, str]) -> str:
         keep = self.keeps[name]
@@ -173,7 +207,7 @@ class KeptViews:
         # The view's own SQL, reading its inputs from `refresh_from` (prepare built them from there).
         fresh = f"SELECT * FROM ({bind(sql, {}, refresh_from, name)}) AS kept"  # nosec B608  # packaged context SQL
         if refresh_from is not None:
-            fresh += f" WHERE {keep.column} >= {_literal(_midnight(refresh_from).isoformat())}::TIMESTAMPTZ"
+            fresh += f" WHERE {keep.column} >= {literal(_midnight(refresh_from).isoformat())}::TIMESTAMPTZ"
         self.lake.execute(f"CREATE OR REPLACE TEMP TABLE _fresh_{name} AS {fresh}")
         derived_s = time.perf_counter() - t0
         t1 = time.perf_counter()
@@ -199,19 +233,7 @@ class KeptViews:
 
     def _keep(self, name: str, keep: Keep, refresh_from: date | None) -> None:
         """Write the fresh rows as one file per day, and list them in place of the days they replace."""
-        run = uuid.uuid4().hex
-        folder = self.root / name / run
-        folder.mkdir(parents=True)
-        self.lake.execute(
-            f"COPY (SELECT *, CAST({keep.column} AS DATE) AS {_DAY} FROM _fresh_{name}) TO {_literal(str(folder))} "  # nosec B608  # names from a packaged file, a folder this module made
-            f"(FORMAT parquet, PARTITION_BY ({_DAY}), COMPRESSION zstd)")
-        written = []
-        for file in sorted(folder.rglob("*.parquet")):
-            day = date.fromisoformat(file.parent.name.removeprefix(f"{_DAY}="))
-            fsync_file(file)
-            written.append((day, file.relative_to(self.root).as_posix()))
-        for directory in {f.parent for f in folder.rglob("*.parquet")} | {folder, folder.parent}:
-            fsync_dir(directory)
+        written = write_days(self.lake, self.root, keep, f"SELECT * FROM _fresh_{name}")
         kept = [(d, p) for d, p in self.files[name] if refresh_from is not None and d < refresh_from]
         self.files[name] = kept + written
         if refresh_from is None:
@@ -231,9 +253,12 @@ class KeptViews:
                  if refresh_from is not None and d < refresh_from and (window is None or d >= window)]
         body = f"SELECT * FROM _fresh_{name}"
         if window is not None:
-            body += f" WHERE {keep.column} >= {_literal(_midnight(window).isoformat())}::TIMESTAMPTZ"
+            body += f" WHERE {keep.column} >= {literal(_midnight(window).isoformat())}::TIMESTAMPTZ"
         if older:
-            listing = ", ".join(_literal(p) for p in older)
+            listing = ", ".join(literal(p) for p in older)
             body = f"SELECT * FROM read_parquet([{listing}], hive_partitioning = false) UNION ALL {body}"
-        self.lake.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {body}")  # nosec B608  # names from a packaged file, paths this module wrote
+        try:
+            self.lake.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {body}")  # nosec B608  # names from a packaged file, paths this module wrote
+        except duckdb.Error as exc:  # a kept file damaged on disk (the fresh rows are a table of this run)
+            raise KeptUnreadable(f"a kept file of {name} under {self.root} cannot be read ({exc})") from exc
         self.lake.execute(f"DROP TABLE _fresh_{name}")
