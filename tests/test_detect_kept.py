@@ -127,3 +127,24 @@ def test_a_lost_file_or_a_changed_rule_derives_the_kept_views_again(slices: Dail
     load_delivery(slices.write(slices.days[6:], tmp_path / "third"), home=home)
     run_detection(home, on_wait=None)
     assert _kept(home) == _from_scratch(home)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_kept_file_that_cannot_be_read_derives_the_kept_views_again(slices: DailySlices, tmp_path: Path,
+                                                                      damage: str) -> None:
+    home = tmp_path / "home"
+    load_delivery(slices.write(slices.days[:4], tmp_path / "first"), home=home)
+    run_detection(home, on_wait=None)
+    with AlertStore(home).connect() as con:
+        [(path,)] = con.execute(f"SELECT path FROM {kept.FILES_TABLE} WHERE view = 'lookups' "  # nosec B608  # test SQL
+                                f"ORDER BY day LIMIT 1").fetchall()
+    file = home / "derived" / path
+    data = file.read_bytes()
+    file.write_bytes(b"not a parquet file at all" * 40 if damage == "garbage" else data[: len(data) // 2])
+    load_delivery(slices.write(slices.days[4:6], tmp_path / "second"), home=home)
+    summary = run_detection(home, on_wait=None)
+    assert "cannot be read" in summary.reason and "lookups" in summary.reason
+    assert _kept(home) == _from_scratch(home)
+    load_delivery(slices.write(slices.days[6:], tmp_path / "third"), home=home)
+    run_detection(home, on_wait=None)  # the next run deletes the damaged file, which no list names
+    assert not file.exists() and _kept(home) == _from_scratch(home)

@@ -24,7 +24,7 @@ from upstander.detect.calendar import calendar_table
 from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_context, load_detectors
 from upstander.detect.dirty import FullRunNeeded, event_span, first_dirty_day, last_load
 from upstander.detect.findings import DetectorResult, commit_run
-from upstander.detect.kept import KeptViews
+from upstander.detect.kept import KeptUnreadable, KeptViews, derive_again
 from upstander.detect.lexicon import lexicon_table
 from upstander.detect.queries import findings_sql
 from upstander.detect.store_files import say_on_stderr
@@ -120,8 +120,13 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     catalogue = detectors is None
     detectors = detectors if detectors is not None else load_detectors()
     backend = backend if backend is not None else DuckDBBackend()
-    with store.writing(on_wait=on_wait):
-        summary = _detect(lake, store, full, detectors, on_detector, catalogue, backend)
+    with store.writing(on_wait=on_wait) as store_con:
+        try:
+            summary = _detect(lake, store, full, detectors, on_detector, catalogue, backend)
+        except KeptUnreadable as exc:  # nothing committed yet: the same run, deriving the kept views in full
+            derive_again(store_con)
+            summary = _detect(lake, store, full, detectors, on_detector, catalogue, backend)
+            summary.reason = "; ".join(filter(None, (summary.reason, f"{exc}: the kept views were derived again")))
     summary.seconds = time.perf_counter() - began
     return summary
 
