@@ -159,3 +159,22 @@ def test_a_failed_forget_leaves_store_and_lake_as_they_were(slices: DailySlices,
     monkeypatch.undo()
     lake_events.run(home, POLICY, apply=True)
     assert _oldest(home)[0] == FLOOR and _kept(home) == _from_scratch(home)
+
+
+def test_rows_kept_again_after_the_forget_are_not_used_once_the_lake_loses_their_days(
+        slices: DailySlices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A detect run between retention's forget and its lake commit (here: the forget left out) keeps rows of the
+    days the lake then deletes; the next run finds the lake holds nothing that old and derives the kept views in
+    full, as a full run would."""
+    home = tmp_path / "home"
+    load_delivery(slices.write(slices.days[:5], tmp_path / "first"), home=home)
+    run_detection(home, on_wait=None)
+    monkeypatch.setattr(lake_events, "forget_before", lambda *_a: [])
+    lake_events.run(home, POLICY, apply=True)
+    monkeypatch.undo()
+    assert _oldest(home)[0] == START, "the forget was not left out"
+    load_delivery(slices.write(slices.days[5:], tmp_path / "second"), home=home)
+    run_detection(home, on_wait=None)
+    assert _kept(home) == _from_scratch(home) and _oldest(home)[0] == FLOOR
+    run_detection(home, full=True, on_wait=None)  # the next run deletes the files no list names
+    assert not [t for t in _derived_strings(home) if MARK in t] and _store_holds(home, MARK) == []

@@ -21,8 +21,9 @@ A kept view that reads another kept view (undeployed stays read the stays) refre
 one changed, and in full when it was derived in full. A full run, a view whose rule changed since its rows
 were kept (its SQL, that of a view it reads, or the stay rule: a version hash per view), or a listed file gone
 missing derives every kept view in full, and then every context view reads all the data; so does a listed file
-that cannot be read (KeptUnreadable: the engine makes the run again). Retention forgets the rows of the days it
-deletes from the lake before it deletes them (forget.py). Only the DuckDB engine
+that cannot be read (KeptUnreadable: the engine makes the run again), or kept days older than any monitoring event
+left in the lake. Retention forgets the rows of the days it deletes from the lake before it deletes them
+(forget.py); the last rule covers a run that kept them again in between. Only the DuckDB engine
 keeps views; Spark and `upstander risk`'s contact review derive them on each run from the same files.
 """
 
@@ -158,7 +159,8 @@ class KeptViews:
         self._forget_unlisted()
         stored = dict(store.execute("SELECT key, value FROM detection_state").fetchall())
         self.in_full = since is None or any(stored.get(k.version_key) != self.versions[name]
-                                            for name, k in self.keeps.items()) or self._files_missing()
+                                            for name, k in self.keeps.items()) or self._files_missing() \
+            or self._outlived_their_data()
         self.changed_from: dict[str, date | None] = {}  # per table built: the first day whose rows changed; None all
 
     def _forget_unlisted(self) -> None:
@@ -175,6 +177,22 @@ class KeptViews:
 
     def _files_missing(self) -> bool:
         return any(not (self.root / path).is_file() for files in self.files.values() for _, path in files)
+
+    def _outlived_their_data(self) -> bool:
+        """The lake holds no monitoring event of the oldest kept day or earlier: retention deleted them without the
+        kept rows (forget.py does that first, but a run may have kept them again before the lake's commit)."""
+        days = [day for files in self.files.values() for day, _ in files]
+        if not days:
+            return False
+        before = _midnight(min(days) + timedelta(days=1))
+        for table, column in (("audit", "occurred_at"), ("communications", "occurred_at"),
+                              ("positions", "recorded_at")):
+            # Parquet statistics skip the later files unread.
+            [(found,)] = self.lake.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} < ?)",  # nosec B608  # constant names
+                                           [before]).fetchall()
+            if found:
+                return False
+        return True
 
     def _upstream(self, name: str) -> set[str]:
         return upstream(self.reads, name)
