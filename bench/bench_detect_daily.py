@@ -7,8 +7,10 @@ hard-linked files (copies when the work directory is on another file system; the
 links): `history` (every day but the last, and the entity files) and `day` (only the last day's folders).
 Loads `history` into a fresh UPSTANDER_HOME and runs `detect --full`, then loads `day` and times plain
 `upstander detect` (incremental: from the last processed day, reading back each detector's look-back).
-The alert store is copied before the incremental run and put back before each repeat, so every repeat does
-the same work. Each step is a child process; wall time and the child's peak RSS (os.wait4) are reported.
+The whole state a run leaves is saved before the incremental run and put back before each repeat, so every
+repeat does the same work: the alert store (with its write-ahead log, if any) and the kept views' files under
+UPSTANDER_HOME/derived/ (a repeat must not find the previous repeat's files, listed or not). Each step is a
+child process; wall time and the child's peak RSS (os.wait4) are reported.
 
 Output: one JSON line per step, then a summary line.
 """
@@ -63,6 +65,35 @@ def _link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=lambda src, dst: _link(Path(src), Path(dst)))
 
 
+STATE = ("alerts.duckdb", "alerts.duckdb.wal", "derived")  # what a detect run writes under UPSTANDER_HOME
+
+
+def save_state(home: Path, saved: Path) -> None:
+    """Copy what a detect run changes (STATE) from `home` to `saved`, replacing an earlier copy."""
+    shutil.rmtree(saved, ignore_errors=True)
+    saved.mkdir(parents=True)
+    for name in STATE:
+        source = home / name
+        if source.is_dir():
+            shutil.copytree(source, saved / name)
+        elif source.is_file():
+            shutil.copyfile(source, saved / name)
+
+
+def restore_state(saved: Path, home: Path) -> None:
+    """Make `home`'s STATE exactly the saved one: what is not saved is removed."""
+    for name in STATE:
+        target, source = home / name, saved / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        if source.is_dir():
+            shutil.copytree(source, target)
+        elif source.is_file():
+            shutil.copyfile(source, target)
+
+
 def step(what: str, args: list[str], home: Path) -> dict[str, object]:
     env = {**os.environ, "UPSTANDER_HOME": str(home)}
     seconds, peak, out = run_child([sys.executable, "-m", "upstander.cli", *args], env)
@@ -102,11 +133,11 @@ def main() -> None:
         _link_tree(home / "lake", kept)  # the lake replaces its manifest by renaming, so links keep this one
     full = step("detect_full", ["detect", "--full", "--json"], home)
     step("load_day", ["load", str(day), "--json"], home)
-    store, saved = home / "alerts.duckdb", opts.work / "alerts-before-day.duckdb"
-    shutil.copyfile(store, saved)
+    saved = opts.work / "state-before-day"
+    save_state(home, saved)
     runs = []
     for _ in range(opts.runs):
-        shutil.copyfile(saved, store)
+        restore_state(saved, home)
         runs.append(step("detect_incremental", ["detect", "--json"], home))
     incremental = statistics.median(float(r["seconds"]) for r in runs)  # type: ignore[arg-type]
     print(json.dumps({"delivery": str(opts.delivery), "last_day": last, "detect_full_seconds": full["seconds"],

@@ -3,8 +3,8 @@
 A small simulated force with every red flag is cut into one delivery per day and loaded in shuffled order,
 some days held back and delivered last, some delivered twice and two again together; incremental `detect`
 runs after every load. At the end the alert store must hold exactly what one `detect --full` over the final
-lake stores, field for field, for every detector, and the same look-up statistics and stay-points; and that
-later `--full` keeps each alert's first_seen.
+lake stores, field for field, for every detector, and the same look-up statistics, stay-points and rows of
+the views kept per day (kept.py); and that later `--full` keeps each alert's first_seen.
 The force seeds and the delivery orders are fixed (not tuned): each is a different shuffle.
 """
 
@@ -21,6 +21,7 @@ from upstander.detect.alerts import AlertStore
 from upstander.detect.catalogue import load_detectors
 from upstander.detect.derived import DERIVED_TABLE
 from upstander.detect.engine import run_detection
+from upstander.detect.kept import FILES_TABLE, declared
 from upstander.feeds.loading import load_delivery
 from upstander.simulate.engine import simulate
 
@@ -52,6 +53,26 @@ def _stays(home: Path) -> list[tuple[Any, ...]]:
                            f"FROM {DERIVED_TABLE} ORDER BY ALL").fetchall()  # nosec B608  # test SQL
 
 
+def _rounded(value: Any) -> Any:
+    """Averages (a stay's position) summed in another order differ in the last bits."""
+    if isinstance(value, float):
+        return round(value, 9)
+    return tuple(_rounded(v) for v in value) if isinstance(value, tuple | list) else value
+
+
+def _kept(home: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Each kept view's rows, from the files the store lists."""
+    out = {}
+    with AlertStore(home).connect() as con:
+        for view in declared():
+            paths = [str(home / "derived" / p) for (p,) in con.execute(
+                f"SELECT path FROM {FILES_TABLE} WHERE view = ?", [view]).fetchall()]  # nosec B608  # test SQL
+            query = "SELECT * FROM read_parquet(?, hive_partitioning = false)"
+            rows = con.execute(query, [paths]).fetchall() if paths else []
+            out[view] = sorted((_rounded(r) for r in rows), key=repr)
+    return out
+
+
 def _alerts(home: Path) -> dict[str, dict[str, Any]]:
     with AlertStore(home).connect() as con:
         cur = con.execute(f"SELECT {', '.join(FIELDS)}, first_seen FROM alerts ORDER BY alert_id")
@@ -75,11 +96,16 @@ def test_incremental_detection_in_any_order_ends_as_a_full_run(force_seed: int, 
             reopened += 1  # late data re-opened days an earlier run had already judged
         latest = max(latest or days[-1], *days)
     incremental, incremental_stats, incremental_stays = _alerts(home), _lookup_stats(home), _stays(home)
+    incremental_kept = _kept(home)
 
     run_detection(home, full=True)
     full = _alerts(home)
     assert incremental_stats == _lookup_stats(home), "look-up statistics differ from a full run's"
     assert incremental_stays == _stays(home), "stay-points kept per day differ from a full run's"
+    full_kept = _kept(home)
+    for view, rows in full_kept.items():
+        assert rows, f"{view}: a full run kept no rows, so the comparison would be empty"
+        assert incremental_kept[view] == rows, f"{view}: rows kept per day differ from a full run's"
 
     for det in load_detectors():
         mine = {k: v for k, v in incremental.items() if v["detector_id"] == det.id}

@@ -25,7 +25,7 @@ import pytest
 from typer.testing import CliRunner
 
 from upstander.cli import register
-from upstander.detect.derived import DERIVED_TABLE, VERSION_KEY
+from upstander.detect import kept
 from upstander.detect.spark import QUICK_JVM
 from upstander.detect.spark_env import SparkUnavailable, detection_session
 from upstander.feeds.loading import load_delivery
@@ -57,7 +57,8 @@ def _split(delivery: Path, first: Path, second: Path) -> tuple[list[str], list[s
 
 def _store(home: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every table of the alert store, every column but NOT_COMPARED, rows in a stable order; not DuckDB's own
-    derived stay-points (detect/derived.py: Spark derives them on each run instead) or their state row."""
+    derived stay-points and kept views (detect/derived.py, kept.py: Spark derives them on each run instead) or
+    their state rows."""
     with duckdb.connect(str(home / "alerts.duckdb"), read_only=True) as con:
         tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
                                             "WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
@@ -66,10 +67,10 @@ def _store(home: Path) -> dict[str, list[tuple[Any, ...]]]:
             columns = [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns "
                                                  "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
                        if c not in NOT_COMPARED]
-            if table == DERIVED_TABLE:
+            if table in kept.tables():
                 continue
             rows = [r for r in con.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
-                    if not (table == "detection_state" and r[0] == VERSION_KEY)]
+                    if not (table == "detection_state" and r[0] in kept.version_keys())]
             snapshot[table] = sorted(rows, key=repr)
         return snapshot
 

@@ -19,8 +19,8 @@ import pyarrow as pa
 
 from upstander.detect import engine
 from upstander.detect import spark as on_spark
-from upstander.detect.catalogue import Detector
-from upstander.detect.derived import refresh_stays
+from upstander.detect.catalogue import Detector, load_context
+from upstander.detect.kept import KeptViews
 from upstander.detect.queries import EXPLAINED_SHARE_SQL, findings_sql, lookup_stats_sql
 from upstander.lake import Lake
 
@@ -71,10 +71,11 @@ class DuckDBBackend:
 
     def prepare(self, first: date, last: date, since: date | None, detectors: list[Detector],
                 store: duckdb.DuckDBPyConnection | None = None) -> dict[str, float]:
-        """Stay-points come from the store's derived table, refreshed from `since` (derived.py), when given one."""
+        """Stay-points and the views kept per day come from the store's derived tables, refreshed from `since`
+        (derived.py, kept.py), when given one."""
         con = self.con
-        return engine.prepare(con, first, last, since, detectors, stays=None if store is None else (
-            lambda read_from: refresh_stays(con, store, since, read_from)))
+        kept = None if store is None else KeptViews(con, store, since, load_context())
+        return engine.prepare(con, first, last, since, detectors, kept=kept)
 
     def explained_share(self) -> float | None:
         [(share,)] = self.con.execute(EXPLAINED_SHARE_SQL).fetchall()

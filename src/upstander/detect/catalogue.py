@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -227,20 +228,30 @@ def load_context(directory: Path | None = None) -> list[tuple[str, str]]:
     return views
 
 
-def context_lookbacks(context: list[tuple[str, str]], detectors: list[Detector]) -> dict[str, int]:
-    """For each context view, the longest look-back of the detectors that read it, directly or through other
-    views: an incremental run builds the view from that many days before the first new day, no further."""
+def context_reads(context: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """For each context view, the other context views its SQL names."""
     names = [name for name, _ in context]
-    reads = {name: {other for other in names if other != name and re.search(rf"\b{other}\b", sql)}
-             for name, sql in context}
+    return {name: {other for other in names if other != name and re.search(rf"\b{other}\b", sql)}
+            for name, sql in context}
+
+
+def context_lookbacks(context: list[tuple[str, str]], detectors: list[Detector],
+                      kept: Mapping[str, int] | None = None) -> dict[str, int]:
+    """For each context view, the longest look-back of the detectors that read it, directly or through other
+    views: an incremental run builds the view from that many days before the first new day, no further.
+    `kept` names the views kept per day (kept.py) with the days before the first new day their refresh reads:
+    the views such a view reads need only that many, whatever the look-back of its own readers."""
+    names = [name for name, _ in context]
+    reads = context_reads(context)
     days = dict.fromkeys(names, 0)
+    kept = kept or {}
 
     def reach(view: str, lookback: int, seen: frozenset[str]) -> None:
         if view in seen:
             return
         days[view] = max(days[view], lookback)
         for other in reads[view]:
-            reach(other, lookback, seen | {view})
+            reach(other, kept.get(view, lookback), seen | {view})
 
     for det in detectors:
         body = "\n".join(line.split("--", 1)[0] for line in det.sql.splitlines())

@@ -75,32 +75,42 @@ def full_stays_sql() -> str:
     return (f"WITH {_STILL.format(start=start)},\nfrom_break AS (SELECT * FROM marked),{_STAYS}")  # nosec B608  # constant SQL of this module
 
 
+def tail_stays_sql() -> str:
+    """What a full derivation makes, once the fixes before `$floor` are gone, of the stays `_crossing` lists
+    (source, device_id, ended: stays begun before `$floor` and ended after it): their fixes from `$floor` on are one
+    stay, since the first of them starts one and the rest were not breaks before. `$last` bounds the read."""
+    return (f"WITH {_STILL.format(start='$floor')},\n"  # nosec B608  # constant SQL of this module
+            "from_break AS (SELECT s.*, 0 AS new_stay FROM still s JOIN _crossing c USING (source, device_id)\n"
+            f"               WHERE s.recorded_at <= c.ended AND s.recorded_at <= $last),{_STAYS}")
+
+
 def refresh_stays(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection, since: date | None,
-                  read_from: date | None) -> dict[str, float]:
+                  read_from: date | None) -> tuple[dict[str, float], date | None]:
     """Bring `derived_stays` in the store up to date (in full when `since` is None or the stored stays were made
-    another way) and make it the `stays` table of the lake connection, from `read_from` on (None: all).
-    Returns seconds spent, keyed as the context views are."""
+    another way) and make it the `stays` table of the lake connection, from `read_from` on (None: all), or from
+    the first re-derived stay's day when that is earlier. Returns the seconds spent, keyed as the context views
+    are, and that day (None when every stay was derived again), from which views kept from the stays refresh."""
     t0 = time.perf_counter()
     store.execute(SCHEMA)
     version = derivation_version()
     stored = store.execute("SELECT value FROM detection_state WHERE key = ?", [VERSION_KEY]).fetchall()
+    changed_from: date | None = None  # None: every stay, already in the lake's `stays` table
     if since is None or not stored or stored[0][0] != version or _lake_lost_fixes(lake, store):
         _replace_all(lake, store)
-        in_lake = True  # every stay, already in the lake's `stays` table: more than `read_from` asks, never less
     else:
-        in_lake = _refresh_from(lake, store, since)
+        changed_from = _refresh_from(lake, store, since)
     store.execute("INSERT OR REPLACE INTO detection_state VALUES (?, ?)", [VERSION_KEY, version])
     refreshed = time.perf_counter() - t0
     t1 = time.perf_counter()
-    if not in_lake:
+    if changed_from is not None:
         window = "" if read_from is None else "WHERE started >= ?"
-        params = [] if read_from is None else [_midnight(read_from)]
+        params = [] if read_from is None else [_midnight(min(read_from, changed_from))]
         table = store.sql(f"SELECT source, device_id, stay_no, started, ended, lat, lon, fixes "
                           f"FROM {DERIVED_TABLE} {window}", params=params).to_arrow_table()  # nosec B608  # this module's table name and a fixed clause
         lake.register("_derived_stays", table)
         lake.execute("CREATE OR REPLACE TEMP TABLE stays AS SELECT * FROM _derived_stays")
         lake.unregister("_derived_stays")
-    return {"stays_refresh": refreshed, "stays": time.perf_counter() - t1}
+    return {"stays_refresh": refreshed, "stays": time.perf_counter() - t1}, changed_from
 
 
 def _lake_lost_fixes(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection) -> bool:
@@ -109,8 +119,9 @@ def _lake_lost_fixes(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConn
     [(first_stay,)] = store.execute(f"SELECT min(started) FROM {DERIVED_TABLE}").fetchall()  # nosec B608  # this module's table name
     if first_stay is None:
         return False
-    [(first_fix,)] = lake.execute("SELECT min(recorded_at) FROM positions").fetchall()
-    return first_fix is None or first_stay < first_fix
+    # Whether any fix as old as the first stay is left (Parquet statistics skip the later files unread).
+    [(kept,)] = lake.execute("SELECT EXISTS (SELECT 1 FROM positions WHERE recorded_at <= ?)", [first_stay]).fetchall()
+    return not kept
 
 
 def _replace_all(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection) -> None:
@@ -123,8 +134,9 @@ def _replace_all(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnecti
     store.unregister("_new_stays")
 
 
-def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection, since: date) -> bool:
-    """The stays from the dirty day (less a margin) replaced; True when that took a full derivation."""
+def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection, since: date) -> date | None:
+    """The stays from the dirty day (less a margin) replaced; returns the day of the first stay replaced, or None
+    when that took a full derivation."""
     dirty = _midnight(since)
     for margin in MARGINS:
         start = dirty - timedelta(days=margin)
@@ -143,7 +155,7 @@ def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnect
             break
     else:
         _replace_all(lake, store)
-        return True
+        return None
     table = lake.sql(f"""WITH from_break AS (
                              SELECT m.* FROM _stay_marks m
                              JOIN _stay_breaks b USING (source, device_id)
@@ -152,6 +164,8 @@ def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnect
     # of those days may have been delivered again).
     bounds = lake.sql("""SELECT source, device_id, least(coalesce(break_at, $dirty), $dirty) AS replace_from
                          FROM _stay_breaks""", params={"dirty": dirty}).to_arrow_table()
+    [(first_replaced,)] = lake.execute("SELECT CAST(min(least(coalesce(break_at, $dirty), $dirty)) AS DATE) "
+                                       "FROM _stay_breaks", {"dirty": dirty}).fetchall()
     store.register("_new_stays", table)
     store.register("_bounds", bounds)
     store.execute(f"""DELETE FROM {DERIVED_TABLE} s WHERE s.started >= $dirty OR EXISTS (
@@ -162,7 +176,7 @@ def _refresh_from(lake: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnect
         store.unregister(name)
     lake.execute("DROP TABLE IF EXISTS _stay_marks")
     lake.execute("DROP TABLE IF EXISTS _stay_breaks")
-    return False
+    return since if first_replaced is None else min(since, first_replaced)
 
 
 def _midnight(day: date) -> datetime:

@@ -36,10 +36,23 @@ run, so the DuckDB engine keeps stay-points in the alert store (`derived_stays`,
 the store and committed with its findings; `src/upstander/detect/derived.py`). A run re-derives only the
 stays from the first fix that starts a stay at or after D less a day (the margin doubles for a device that was
 still throughout, such as a parked vehicle with its tracker on), keeps the rest, and gives the detectors the
-stored stays from their look-back on; a full run, a change to the stay rule, or retention taking position days
-out of the lake derives them all again. `stay_no` is the stay's start in milliseconds, so a stay has the same
-key however it was derived. The Spark backend and `upstander risk`'s contact review derive stays from
-`40_stays.sql` on each run, as before.
+stored stays from their look-back on; a full run, a change to the stay rule, or position days gone from the lake
+with their stays still stored derives them all again (retention forgets the stays of the days it deletes
+first, keeping the part after its cutoff of a stay across it: `src/upstander/detect/forget.py`). `stay_no` is
+the stay's start in milliseconds, so a stay has the same key however it was derived. The Spark backend and
+`upstander risk`'s contact review derive stays from `40_stays.sql` on each run, as before.
+
+**So are the views that re-read the look-back.** A context file may declare its view kept per day
+(`-- keep: by occurred_at, from 1 day before the dirty day`, with the reason the margin holds):
+`public_comms` and `message_terms` from the dirty day itself, `lookups` from a day before it (an involvement
+explains look-ups from a day before it began), `undeployed_stays` from two days before it (a stay lies inside
+one duty of at most 24 hours), or from the first re-derived stay when that is earlier. A run derives only those
+days again, with the view's own SQL over inputs read from there, writes them as one Parquet file per view and
+day under `UPSTANDER_HOME/derived/`, lists them in the store's `kept_files` (committed with the findings), and
+gives the detectors the kept rows of their look-back (`src/upstander/detect/kept.py`). A full run, a change to
+a view's SQL (or to one it reads), a listed file gone missing or unreadable, or kept days older than any
+monitoring event left in the lake derives them all again. Retention deletes the kept rows of the days it
+deletes from the lake, and remakes its cutoff day's undeployed stays from the stays cut there.
 
 **Incremental runs.** `upstander detect` finds the first dirty day D: the earliest event day among the files
 of lake loads after the last one detection saw (recorded in the alert store's `detection_state`), the

@@ -25,6 +25,7 @@ from upstander.detect.catalogue import Detector, bind, context_lookbacks, load_c
 from upstander.detect.dirty import FullRunNeeded, first_dirty_day, last_load
 from upstander.detect.dirty import data_span as lake_span
 from upstander.detect.findings import DetectorResult, commit_run
+from upstander.detect.kept import KeptUnreadable, KeptViews, derive_again
 from upstander.detect.lexicon import lexicon_table
 from upstander.detect.queries import findings_sql
 from upstander.detect.store_files import say_on_stderr
@@ -72,27 +73,29 @@ class DetectionSummary:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, first: date, last: date, since: date | None = None,
-            detectors: list[Detector] | None = None,
-            stays: Callable[[date | None], dict[str, float]] | None = None) -> dict[str, float]:
+            detectors: list[Detector] | None = None, kept: KeptViews | None = None) -> dict[str, float]:
     """Reference tables and the shared context views the detectors read; seconds per view.
 
     With `since` (an incremental run) each view reads from `since` less the longest look-back of the
-    detectors that read it; with None, everything. `stays`, when given, makes the `stays` table instead of its
-    view SQL (from the store's derived stay-points, derived.py), given the first day to read."""
+    detectors that read it; with None, everything. `kept`, when given, makes the stays and the views kept per
+    day from the store's derived tables instead (kept.py): the views they read then need only their margin."""
     con.execute("SET TimeZone = 'UTC'")
     con.register("_calendar", calendar_table(first - timedelta(days=400), last + timedelta(days=2)))
     con.execute("CREATE OR REPLACE TABLE uk_calendar AS SELECT * FROM _calendar")
     con.register("_lexicon", lexicon_table())
     con.execute("CREATE OR REPLACE TABLE lexicon AS SELECT * FROM _lexicon")
     context = load_context()
-    lookbacks = context_lookbacks(context, detectors if detectors is not None else load_detectors())
+    detectors = detectors if detectors is not None else load_detectors()
+    # Deriving the kept views in full (a changed rule) reads all the data; the detectors' windows still apply.
+    read_since = None if kept is not None and kept.in_full else since
+    lookbacks = context_lookbacks(context, detectors, kept.margins() if kept is not None else None)
     seconds = {}
     for name, sql in context:
         t0 = time.perf_counter()
-        start = None if since is None else since - timedelta(days=lookbacks[name])
-        if name == "stays" and stays is not None:
-            seconds.update(stays(start))
+        if kept is not None and kept.builds(name):
+            seconds.update(kept.build(name, sql, None if since is None else since - timedelta(days=lookbacks[name])))
             continue
+        start = None if read_since is None else read_since - timedelta(days=lookbacks[name])
         # Materialised once per run: several detectors read each of them.
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {bind(sql, {}, start, name)}")
         seconds[name] = time.perf_counter() - t0
@@ -121,8 +124,13 @@ def run_detection(home: Path | None = None, *, full: bool = False, detectors: li
     catalogue = detectors is None
     detectors = detectors if detectors is not None else load_detectors()
     backend = backend if backend is not None else DuckDBBackend()
-    with store.writing(on_wait=on_wait):
-        summary = _detect(lake, store, full, detectors, on_detector, catalogue, backend)
+    with store.writing(on_wait=on_wait) as store_con:
+        try:
+            summary = _detect(lake, store, full, detectors, on_detector, catalogue, backend)
+        except KeptUnreadable as exc:  # nothing committed yet: the same run, deriving the kept views in full
+            derive_again(store_con)
+            summary = _detect(lake, store, full, detectors, on_detector, catalogue, backend)
+            summary.reason = "; ".join(filter(None, (summary.reason, f"{exc}: the kept views were derived again")))
     summary.seconds = time.perf_counter() - began
     return summary
 

@@ -9,6 +9,8 @@ monitoring period.
 Deletion goes through the lake's commit protocol, holding its lock (a load waits): the new manifest, which no
 longer lists the files and names them in `pending_deletes`, is the commit point; the files are deleted after it,
 and a run killed in between is finished by the lake's recovery. Readers only ever see files the manifest lists.
+Before that, the rows detection keeps per day (stays, kept views under UPSTANDER_HOME/derived/) of the monitoring
+days due are forgotten in the alert store, waiting for a detect run that holds it (upstander.detect.forget).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from upstander.detect.forget import forget_before
 from upstander.feeds.contract import FEEDS
 from upstander.lake import Lake
 from upstander.lake.manifest import Manifest, read_manifest, write_manifest
@@ -92,6 +95,9 @@ def run(home: Path, policy: Policy, apply: bool, on_wait: Callable[[str], None] 
     if not apply:
         _describe(results, due_files(lake, lake.manifest(), policy))
         return results
+    if any(PERIOD_OF_FEED.get(d.feed) == MONITORING for d in due_files(lake, lake.manifest(), policy)):
+        # First, what detection kept from those days: deleting the days then leaves nothing made from them.
+        forget_before(home, policy.cutoff(MONITORING).date(), on_wait)
     with lake.lock(on_wait=on_wait):
         lake.recover()
         manifest = read_manifest(lake.root)

@@ -1,5 +1,8 @@
 -- Work-device communications with members of the public: counterparts matched to force records where
 -- possible, never a colleague's work phone, with local time and whether the sender was on duty.
+-- keep: by occurred_at, from 0 days before the dirty day
+-- (a row depends on its own communication, the duty it falls in, which started before it and is dirty from its
+-- start, and records read as they stand, whose change makes the run a full one)
 SELECT c.comm_id,
        c.staff_id,
        c.occurred_at,

@@ -8,6 +8,9 @@
 --   custody    on custody duty at the suite while the person was detained, or arrested or booked them in
 --   role       intelligence and professional standards staff research records as their job
 --   search     a search (no record opened) while on duty
+-- keep: by occurred_at, from 1 day before the dirty day
+-- (an involvement explains look-ups from a day before it began, a detention from an hour before booking in;
+-- the other explanations began before the look-up)
 WITH a AS (SELECT * FROM audit_lookups),
 person_inv AS (SELECT * FROM person_involvement),
 staff_team AS (

@@ -1,5 +1,8 @@
 -- Stays of each member of staff on duty that no deployment explains: not at an incident they were assigned to
 -- at the time (within 250 m), and not at the start or end of the shift (parked at the station).
+-- keep: by started, from 2 days before the dirty day
+-- (a kept stay lies inside one duty, of at most 24 hours, and an involvement that began on the dirty day
+-- deploys a stay that ended up to 30 minutes before it; a re-derived stay refreshes from its own start)
 WITH staff_stays AS (
     SELECT d.staff_id, d.duty_id, d.starts_at, d.ends_at, s.*
     FROM stays s
