@@ -25,12 +25,12 @@ class Feature:
     peer: bool = True  # whether the words compare with peers in the same role
 
 
-def _plural(n: int, one: str) -> str:
-    return one if n == 1 else one + "s"
+def _window(months: int) -> str:
+    return f"{months // 12} years" if months % 12 == 0 and months > 12 else f"{months} months"
 
 
 FEATURES: tuple[Feature, ...] = (
-    *(Feature(f"complaints_{m}m", f"{{v}} complaints in the last {m} months") for m in WINDOWS),
+    *(Feature(f"complaints_{m}m", f"{{v}} complaints in the last {_window(m)}") for m in WINDOWS),
     Feature("public_complaints_12m", "{v} complaints from the public in the last 12 months"),
     Feature("public_complaints_60m", "{v} complaints from the public in the last 5 years"),
     Feature("internal_complaints_12m", "{v} internal complaints (raised within the force) in the last 12 months"),
