@@ -51,7 +51,7 @@ RULE_MIN = 3
 GOAL_RATIO = 1.5
 
 
-def test_cutoffs(first: date, as_of: date, delay_months: int) -> list[date]:
+def yearly_cutoffs(first: date, as_of: date, delay_months: int) -> list[date]:
     """1 January of each year with three years of history before it, complete labels after it, and at least one
     monthly training cut-off whose outcomes were known by it."""
     out = []
@@ -69,7 +69,7 @@ def backtest(con: duckdb.DuckDBPyConnection, home: Path | None, label: str, dela
              half_life_days: float, *, replicates: int = 1000, seed: int = 0,
              on_step: Callable[[str], None] | None = None) -> dict[str, Any]:
     span, has_alerts = load(con, home, delay_months)
-    tests = test_cutoffs(span.first, span.as_of, delay_months)
+    tests = yearly_cutoffs(span.first, span.as_of, delay_months)
     say = on_step or (lambda _: None)
     say("snapshots")
     # The force's categories that are features: chosen from complaints before the first test cut-off.
