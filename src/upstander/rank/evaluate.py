@@ -25,9 +25,8 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from upstander.rank import features as F
 from upstander.rank.labels import WORDS, labels
-from upstander.rank.metrics import at_budget, auc, bootstrap_difference, selection
+from upstander.rank.metrics import at_budget, auc, bootstrap_precisions, interval, selection
 from upstander.rank.snapshots import (
     HORIZON_MONTHS,
     POPULATION_MONTHS,
@@ -42,7 +41,8 @@ from upstander.rank.training import Fitted, last_training_cutoff, train
 
 METHODS = ("model", "rule", "complaints_12m", "complaints_60m", "points_matrix")
 METHOD_WORDS = {"model": "learned ranking", "rule": "three-in-twelve rule",
-                "complaints_12m": "complaints in the last 12 months", "complaints_60m": "complaints in the last 5 years",
+                "complaints_12m": "complaints in the last 12 months",
+                "complaints_60m": "complaints in the last 5 years",
                 "points_matrix": "points matrix"}
 BUDGETS = ("rule_budget", "top_1pct", "top_5pct", "top_50", "top_100")
 BUDGET_WORDS = {"rule_budget": "the rule's own budget", "top_1pct": "top 1%", "top_5pct": "top 5%",
@@ -74,7 +74,9 @@ def backtest(con: duckdb.DuckDBPyConnection, home: Path | None, label: str, dela
     say("snapshots")
     # The force's categories that are features: chosen from complaints before the first test cut-off.
     vocabulary = categories(con, tests[0]) if tests else []
-    snaps = build(con, training_cutoffs(span) + tests, half_life_days, vocabulary)
+    # Only the cut-offs some test cut-off may train on, and the test cut-offs themselves.
+    needed = [c for c in training_cutoffs(span) if tests and c <= last_training_cutoff(tests[-1], delay_months)]
+    snaps = build(con, needed + tests, half_life_days, vocabulary)
     out: dict[str, Any] = {
         "label": label, "label_words": WORDS[label], "delay_months": delay_months, "as_of": span.as_of.isoformat(),
         "data_from": span.first.isoformat(), "alerts_used": has_alerts,
@@ -150,18 +152,19 @@ def _pooled(rows: list[tuple[np.ndarray, np.ndarray, dict[str, dict[str, np.ndar
         return {"pooled": None, "differences": None}
     officer = np.concatenate([r[0] for r in rows])
     y = np.concatenate([r[1] for r in rows]).astype(np.float64)
-    sel = {m: {b: np.concatenate([r[2][m][b] for r in rows]) for b in BUDGETS} for m in METHODS}
+    sel = {f"{m}|{b}": np.concatenate([r[2][m][b] for r in rows]) for m in METHODS for b in BUDGETS}
+    point, reps = bootstrap_precisions(officer, y, sel, replicates, seed)
     pooled: dict[str, Any] = {}
     differences: dict[str, Any] = {}
     for b in BUDGETS:
         pooled[b] = {}
         for m in METHODS:
-            k = sel[m][b].sum()
-            hits = float((sel[m][b] * y).sum())
+            k = sel[f"{m}|{b}"].sum()
+            hits = float((sel[f"{m}|{b}"] * y).sum())
             pooled[b][m] = {"precision": round(hits / k, 4) if k else None,
                             "recall": round(hits / y.sum(), 4) if y.sum() else None}
-        differences[b] = {m: bootstrap_difference(officer, y, sel["model"][b], sel[m][b], replicates, seed)
-                          for m in METHODS if m != "model" and sel[m][b].sum() and sel["model"][b].sum()}
+        differences[b] = {m: interval(point[f"model|{b}"], point[f"{m}|{b}"], reps[f"model|{b}"], reps[f"{m}|{b}"])
+                          for m in METHODS if m != "model" and sel[f"{m}|{b}"].sum() and sel[f"model|{b}"].sum()}
     return {"pooled": pooled, "differences": differences}
 
 

@@ -119,7 +119,8 @@ past AS (
            {_counts('internal_complaints_12m', "k.origin = 'internal' AND k.received >= c.cutoff - INTERVAL 12 MONTH")},
            {_counts('internal_complaints_60m', "k.origin = 'internal'")},
            {', '.join(by_allegation)},
-           {_counts('sexual_complaints_12m', f"k.allegation IN ({sexual}) AND k.received >= c.cutoff - INTERVAL 12 MONTH")},
+           {_counts('sexual_complaints_12m',
+                    f"k.allegation IN ({sexual}) AND k.received >= c.cutoff - INTERVAL 12 MONTH")},
            {_counts('sustained_known_60m', 'k.sustained AND k.known_at < c.cutoff')},
            {_counts('not_sustained_known_60m', 'NOT k.sustained AND k.known_at < c.cutoff')},
            {_counts('open_complaints', 'k.known_at IS NULL OR k.known_at >= c.cutoff')},
@@ -180,7 +181,8 @@ joined AS (
 SELECT *,
        ln((1 + complaints_12m) / (1 + avg(complaints_12m) OVER (PARTITION BY cutoff, role))) AS complaints_12m_vs_role,
        ln((1 + complaints_60m) / (1 + avg(complaints_60m) OVER (PARTITION BY cutoff, role))) AS complaints_60m_vs_role,
-       ln((1 + complaints_12m) / (1 + avg(complaints_12m) OVER (PARTITION BY cutoff, team_id))) AS complaints_12m_vs_team
+       ln((1 + complaints_12m) / (1 + avg(complaints_12m) OVER (PARTITION BY cutoff, team_id)))
+           AS complaints_12m_vs_team
 FROM joined ORDER BY cutoff, staff_id"""
 
 

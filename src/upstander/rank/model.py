@@ -5,9 +5,10 @@ standard deviation, so a coefficient is the change in log-odds for one standard 
 score is a sum of contributions (coefficient x standardised value) that can be read one by one. The fitted
 model is numbers only (means, scales, coefficients, intercept) and is kept as JSON, never pickled.
 
-The regularisation strength (per snapshot, so it means the same on any size of force) is chosen by time-ordered validation inside the training cut-offs: fit on the
-earlier ones, score the last year of them, keep the strength with the best average precision there (the
-top of the list is what the unit reads), then refit on all of them. Test cut-offs are never looked at.
+The regularisation strength (per snapshot, so it means the same on any size of force) is chosen by
+time-ordered validation inside the training cut-offs: fit on the earlier ones, score the last year of them,
+keep the strength with the best average precision there (the top of the list is what the unit reads), then
+refit on all of them. Test cut-offs are never looked at.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from upstander.rank.features import is_feature, is_log
 
 # The penalty per snapshot (lambda: the L2 penalty is lambda/2 x |coef|^2 x the number of snapshots), so the same
 # strength means the same shrinkage on a small force as on a large one.
-STRENGTHS = (3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.001)
+STRENGTHS = (3.0, 1.0, 0.3, 0.1, 0.03, 0.01)
 DEFAULT_STRENGTH = 0.1  # used when the training span is too short to hold a validation year
-MAX_ROWS = 250_000  # negatives beyond this are thinned (and weighted up), so a large force fits in seconds
+MAX_ROWS = 120_000  # negatives beyond this are thinned (and weighted up), so a large force fits in seconds
 
 
 @dataclass
@@ -94,19 +95,23 @@ def transform(x: np.ndarray, names: list[str]) -> np.ndarray:
     return out
 
 
-def fit(values: np.ndarray, names: list[str], y: np.ndarray, strength: float, seed: int = 0) -> Model:
-    """Fit on raw snapshot values (rows x names); features that do not vary in training are left out."""
+def fit(values: np.ndarray, names: list[str], y: np.ndarray, strength: float, seed: int = 0,
+        rows: np.ndarray | None = None) -> Model:
+    """Fit on raw snapshot values (rows x names), or on the `rows` of them that `y` labels; features that do not
+    vary in training are left out."""
     from sklearn.linear_model import LogisticRegression
 
-    x = transform(values, names)
-    means = np.nanmean(x, axis=0)
-    x = np.where(np.isnan(x), means, x)
-    scales = x.std(axis=0)
+    picked, weight = thin(y, np.random.default_rng(seed))
+    x = transform(values[picked if rows is None else rows[picked]], names)
+    known = ~np.isnan(x)
+    w = weight[:, None] * known
+    means = np.nansum(x * weight[:, None], axis=0) / np.maximum(w.sum(axis=0), 1e-12)
+    x = np.where(known, x, means)
+    scales = np.sqrt((weight[:, None] * (x - means) ** 2).sum(axis=0) / weight.sum())
     keep = np.flatnonzero(scales > 1e-9)
     z = (x[:, keep] - means[keep]) / scales[keep]
-    rows, weight = thin(y, np.random.default_rng(seed))
     lr = LogisticRegression(C=1.0 / (strength * weight.sum()), solver="newton-cholesky", max_iter=100, tol=1e-5)
-    lr.fit(z[rows], y[rows], sample_weight=weight)
+    lr.fit(z, y[picked], sample_weight=weight)
     return Model(features=[names[j] for j in keep], means=means[keep].tolist(), scales=scales[keep].tolist(),
                  coef=lr.coef_[0].tolist(), intercept=float(lr.intercept_[0]), strength=strength, training_rows=len(y),
                  training_positives=int(y.sum()))

@@ -24,7 +24,7 @@ from upstander.rank import store
 from upstander.rank.explain import Reason, reasons
 from upstander.rank.labels import WORDS, delay_months, setting_label
 from upstander.rank.snapshots import build, categories, load, training_cutoffs
-from upstander.rank.training import train
+from upstander.rank.training import last_training_cutoff, train
 
 
 @dataclass
@@ -73,7 +73,8 @@ def fit(home: Path | None = None, con: duckdb.DuckDBPyConnection | None = None,
     span, has_alerts = load(con, path, delay)
     vocabulary = categories(con, span.as_of)
     say("building snapshots")
-    snaps = build(con, training_cutoffs(span), _half_life(), vocabulary)
+    last = last_training_cutoff(span.as_of, delay)
+    snaps = build(con, [c for c in training_cutoffs(span) if c <= last], _half_life(), vocabulary)
     say("fitting")
     fitted = train(snaps, label, span.as_of, delay)
     if fitted.model is None:

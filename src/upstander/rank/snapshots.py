@@ -86,7 +86,7 @@ def build(con: duckdb.DuckDBPyConnection, cutoffs: list[date], half_life_days: f
     cols = con.execute("SELECT * FROM _rank_snap ORDER BY rn").fetchnumpy()
     vocabulary = vocabulary or []
     n = len(cols["staff_id"])
-    values = np.full((n, len(F.FEATURES) + len(vocabulary)), 0.0)
+    values = np.zeros((n, len(F.FEATURES) + len(vocabulary)), dtype=np.float32)  # counts are exact in float32
     for j, f in enumerate(F.FEATURES):
         values[:, j] = _floats(cols[f.name])
     if vocabulary:
@@ -95,7 +95,8 @@ def build(con: duckdb.DuckDBPyConnection, cutoffs: list[date], half_life_days: f
         cutoff=np.asarray(cols["cutoff"]).astype("datetime64[D]"),
         staff_id=np.asarray(cols["staff_id"], dtype=object),
         role=np.asarray(cols["role"], dtype=object), team_id=np.asarray(cols["team_id"], dtype=object),
-        names=[f.name for f in F.FEATURES] + [F.CATEGORY + c for c in vocabulary], values=values, matrix_points=_floats(cols["matrix_points"]),
+        names=[f.name for f in F.FEATURES] + [F.CATEGORY + c for c in vocabulary], values=values,
+        matrix_points=_floats(cols["matrix_points"]),
         outcomes={k: _dates(cols[k]) for k in F.OUTCOMES},
     )
 

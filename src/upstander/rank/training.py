@@ -42,35 +42,38 @@ def last_training_cutoff(known_by: date, delay_months: int) -> date:
 def train(snaps: Snapshots, label: str, known_by: date, delay_months: int, seed: int = 0) -> Fitted:
     """Fit on the snapshots a model at `known_by` may use, choosing C by time-ordered validation among them."""
     last = np.datetime64(last_training_cutoff(known_by, delay_months), "D")
-    usable = snaps.where(snaps.cutoff <= last)
-    y = labels(usable, label, known_by)
-    cutoffs = usable.cutoffs()
+    rows = np.flatnonzero(snaps.cutoff <= last)  # indices, not a copy: a large force's snapshots are big
+    y = labels(snaps, label, known_by)[rows]
+    cutoffs = sorted({d.astype(date) for d in np.unique(snaps.cutoff[rows])})
     if len(cutoffs) < MIN_CUTOFFS or y.sum() < MIN_POSITIVES:
         return Fitted(None, f"too little history to fit at {known_by:%Y-%m-%d}: {len(cutoffs)} monthly cut-offs "
                             f"with outcomes known (each needs {HORIZON_MONTHS} months of outcomes and {delay_months} "
                             f"for them to be known) and {int(y.sum())} positives; at least {MIN_POSITIVES} positives "
                             "are needed, so the points matrix ranks instead", label, known_by, cutoffs)
-    strength, scores = choose_strength(usable, y, cutoffs, seed)
-    model = fit(usable.values, usable.names, y, strength, seed)
+    strength, scores = choose_strength(snaps, rows, y, cutoffs, seed)
+    model = fit(snaps.values, snaps.names, y, strength, seed, rows)
     return Fitted(model, f"fitted at {known_by:%Y-%m-%d} on {len(y):,} snapshots from {len(cutoffs)} monthly "
-                         f"cut-offs ({cutoffs[0]:%Y-%m} to {cutoffs[-1]:%Y-%m}), {int(y.sum()):,} positives, regularisation {strength:g}",
+                         f"cut-offs ({cutoffs[0]:%Y-%m} to {cutoffs[-1]:%Y-%m}), {int(y.sum()):,} positives, "
+                         f"regularisation {strength:g}",
                   label, known_by, cutoffs, scores)
 
 
-def choose_strength(usable: Snapshots, y: np.ndarray, cutoffs: list[date], seed: int
+def choose_strength(snaps: Snapshots, rows: np.ndarray, y: np.ndarray, cutoffs: list[date], seed: int
                     ) -> tuple[float, dict[str, float]]:
-    """The regularisation strength with the best average precision on the last VALIDATION_MONTHS of training cut-offs, fitted on
-    cut-offs whose outcome windows end before the validation year starts; DEFAULT_STRENGTH when that leaves too
-    little."""
+    """The regularisation strength with the best average precision on the last VALIDATION_MONTHS of training
+    cut-offs, fitted on cut-offs whose outcome windows end before the validation year starts; DEFAULT_STRENGTH
+    when that leaves too little."""
     v_first = add_months(cutoffs[-1], -(VALIDATION_MONTHS - 1))
     inner_last = add_months(v_first, -HORIZON_MONTHS)
-    inner = usable.cutoff <= np.datetime64(inner_last, "D")
-    valid = usable.cutoff >= np.datetime64(v_first, "D")
+    when = snaps.cutoff[rows]
+    inner = when <= np.datetime64(inner_last, "D")
+    valid = when >= np.datetime64(v_first, "D")
     if y[inner].sum() < MIN_POSITIVES or y[valid].sum() < 10:
         return DEFAULT_STRENGTH, {}
     scores = {}
     for strength in STRENGTHS:
-        m = fit(usable.values[inner], usable.names, y[inner], strength, seed)
-        scores[f"{strength:g}"] = round(average_precision(m.log_odds(usable.values[valid], usable.names), y[valid]), 4)
+        m = fit(snaps.values, snaps.names, y[inner], strength, seed, rows[inner])
+        held_out = m.log_odds(snaps.values[rows[valid]], snaps.names)
+        scores[f"{strength:g}"] = round(average_precision(held_out, y[valid]), 4)
     best = max(STRENGTHS, key=lambda s: (scores[f"{s:g}"], s))  # equal scores: the stronger regularisation
     return best, scores
