@@ -106,5 +106,7 @@ def test_disproportion_and_its_katz_interval() -> None:
     lo, hi = d["interval"]
     assert 2.0 < lo < 3.0 < hi < 4.5
     assert disproportion(0, 50, 100, 1000)["ratio"] == 0.0
+    tiny = disproportion(1, 1, 100, 1000)  # one person, flagged: a ratio of 10, but no interval worth the name
+    assert tiny["ratio"] == 10.0 and tiny["interval"] is None and "too few" in tiny["note"]
     assert disproportion(0, 0, 0, 0)["ratio"] is None
     assert age_band(1990, __import__("datetime").date(2025, 1, 1)) == "30-39" and age_band(None, None) == "unknown"  # type: ignore[arg-type]

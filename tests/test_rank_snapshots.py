@@ -131,3 +131,30 @@ def test_the_population_is_serving_staff_with_a_recent_complaint() -> None:
     load(con, None, 24)
     snaps = build(con, [date(2020, 1, 1)], 180)
     assert snaps.staff_id.tolist() == ["S2"]
+
+
+def test_an_alert_an_analyst_opened_a_case_on_is_a_label_from_when_it_was_decided(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from upstander.detect.alerts import AlertStore
+
+    home = Path(str(tmp_path))
+    with AlertStore(home).writing(on_wait=None) as store:
+        store.execute("""INSERT INTO alerts (alert_id, detector_id, red_flags, category, kind, subject_staff_id,
+                                             person_ids, alerted_at, score, weight, evidence, summary)
+                         VALUES ('A1', 'unexplained_lookups', [4], 'misuse', 'alert', 'S1', [],
+                                 '2021-03-05T10:00:00+00:00', 4.0, 2.5, ['audit:1'], 'look-ups')""")
+        store.execute("CREATE TABLE dispositions (alert_id VARCHAR, outcome VARCHAR, decided_at TIMESTAMP)")
+        store.execute("INSERT INTO dispositions VALUES ('A1', 'open_case', '2021-04-10 09:00:00')")
+    con = _lake([("C1", "S1", "2020-03-02", "pending", None, "public"),
+                 ("C2", "S2", "2020-03-02", "pending", None, "public")])
+    _, has_alerts = load(con, home, 24)
+    assert has_alerts
+    snaps = build(con, [date(2021, 1, 1)], 180)
+    assert snaps.staff_id.tolist() == ["S1", "S2"]
+    assert labels(snaps, "case_opened", date(2021, 4, 1)).tolist() == [0, 0]
+    assert labels(snaps, "case_opened", date(2021, 5, 1)).tolist() == [1, 0]
+    # The alert itself is a feature only of snapshots after it was raised.
+    later = build(con, [date(2021, 4, 1)], 180)
+    assert _row(later, "S1", "2021-04-01")["alerts_red_flag_4_12m"] == 1
+    assert _row(snaps, "S1", "2021-01-01")["alerts_red_flag_4_12m"] == 0

@@ -23,6 +23,7 @@ from upstander.rank.source import columns
 
 CHARACTERISTICS = ("sex", "ethnicity", "age_band")
 Z = 1.959964
+MIN_FOR_INTERVAL = 5  # Katz's interval needs a few people on each side of the flag to mean anything
 
 
 def age_band(birth_year: int | None, on: date) -> str:
@@ -41,6 +42,10 @@ def disproportion(flagged: int, n: int, all_flagged: int, all_n: int) -> dict[st
         out.update({"ratio": 0.0 if rate == 0 and overall else None, "interval": None})
         return out
     ratio = rate / overall
+    if min(flagged, n - flagged) < MIN_FOR_INTERVAL:
+        out.update({"ratio": round(ratio, 3), "interval": None,
+                    "note": f"too few flagged or not flagged (under {MIN_FOR_INTERVAL}) for an interval"})
+        return out
     se = math.sqrt(max(1 / flagged - 1 / n + 1 / all_flagged - 1 / all_n, 0.0))
     out.update({"ratio": round(ratio, 3),
                 "interval": [round(ratio * math.exp(-Z * se), 3), round(ratio * math.exp(Z * se), 3)]})

@@ -93,10 +93,10 @@ def attach_alerts(con: duckdb.DuckDBPyConnection, home: Path | None) -> bool:
     from upstander.detect.alerts import AlertStore
 
     with AlertStore(path.parent).reading() as store:
-        alerts = store.execute("""SELECT alert_id, subject_staff_id, kind, red_flags, detector_id,
+        alerts = store.sql("""SELECT alert_id, subject_staff_id, kind, red_flags, detector_id,
                                          alerted_at::TIMESTAMP, score, weight FROM alerts""").to_arrow_table()
         tables = {r[0] for r in store.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        dispositions = (store.execute("SELECT alert_id, outcome, decided_at::TIMESTAMP FROM dispositions")
+        dispositions = (store.sql("SELECT alert_id, outcome, decided_at::TIMESTAMP FROM dispositions")
                         .to_arrow_table()
                         if "dispositions" in tables else None)
     con.register("_alerts_in", alerts)

@@ -21,7 +21,7 @@ from django.db import connections, transaction
 from upstander.detect.alerts import AlertStore
 from upstander.detect.store_files import StoreBusy
 from upstander.lake import Lake
-from upstander.web.models import Alert, Declaration, IntelligenceSubject, Report, StaffMember, Team
+from upstander.web.models import Alert, Declaration, Disposition, IntelligenceSubject, Report, StaffMember, Team
 from upstander.web.reporting.subjects import refresh_report_subjects
 
 _log = logging.getLogger("upstander.web")
@@ -128,6 +128,16 @@ def publish_declarations(home: Path, *, wait: bool = False) -> None:
                                          "decided_at TIMESTAMP", rows, wait=wait)
 
 
+def publish_dispositions(home: Path, *, wait: bool = False) -> None:
+    """Analysts' dispositions of alerts into the alert store's `dispositions` table, where the learned ranking reads
+    them as outcomes (UPSTANDER_RANK_LABEL=case_opened: an alert an analyst opened a case on). Replaced whole."""
+    def rows() -> list[tuple[object, ...]]:
+        return [(d.alert.alert_id, d.outcome, d.decided_at.replace(tzinfo=None))
+                for d in Disposition.objects.select_related("alert").order_by("decided_at", "pk")]
+
+    _replace_table(home, "dispositions", "alert_id VARCHAR, outcome VARCHAR, decided_at TIMESTAMP", rows, wait=wait)
+
+
 def _replace_table(home: Path, table: str, columns: str, rows: Callable[[], list[tuple[object, ...]]], *,
                    wait: bool) -> None:
     """A table the web application publishes to the alert store for the risk matrix, replaced whole in a new copy
@@ -188,4 +198,5 @@ def sync_all(home: Path) -> SyncResult:
     seen, new = sync_alerts(home)
     publish_intelligence(home, wait=True)
     publish_declarations(home, wait=True)
+    publish_dispositions(home, wait=True)
     return SyncResult(staff, seen, new)
