@@ -217,10 +217,11 @@ SETTINGS: tuple[Setting, ...] = (
             "acr values that mean the provider used a second factor (as the provider documents them), separated by "
             "spaces or commas; empty to go by amr alone.", _words),
     # Ranking (`upstander risk`, `upstander rank`, docs/ranking.md).
-    Setting("UPSTANDER_RISK_HALF_LIFE_DAYS", "180",
+    Setting("UPSTANDER_RISK_HALF_LIFE_DAYS", "365",
             "Days over which an alert's points in the risk matrix halve, counted from its latest evidence to the "
-            "latest data. Judgement: half a year, so a pattern that stopped a year ago counts a quarter and one "
-            "going on now counts in full; it never reaches zero while the alert is kept.", _positive_int),
+            "latest data. Judgement: a year, the window complaints count in (red flag 7), so an alert counts at "
+            "least half for as long as a complaint counts at all, and a quarter at two years, when an alert closed "
+            "with no further action is deleted; one going on now counts in full.", _positive_int),
     Setting("UPSTANDER_RANK_LABEL", "sustained_complaint",
             "What the learned ranking learns to foresee: sustained_complaint (a complaint received in the next "
             "twelve months that is upheld), or case_opened (an alert about the person that an analyst decided to "

@@ -6,10 +6,11 @@ How points are given (`upstander risk --method` prints this, so an analyst can c
                  corroboration, and the detector's weight keeps its judged seriousness. The strongest alert of
                  each detector counts in full, further alerts from the same detector at half: they repeat one
                  method over the same kind of data.
-  decay          alert points halve every UPSTANDER_RISK_HALF_LIFE_DAYS days (180 by default) from the alert's
+  decay          alert points halve every UPSTANDER_RISK_HALF_LIFE_DAYS days (365 by default) from the alert's
                  latest evidence to the latest data: a pattern that stopped a year ago is less urgent than one
                  going on now, yet it never vanishes while the alert is kept (retention ends it), so a pattern
-                 that comes back is seen beside the old one. Corroboration decays with the alert that brings it.
+                 that comes back is seen beside the old one. A year is the window complaints count in, so an alert
+                 counts at least half as long as a complaint counts at all. Corroboration decays with its alert.
   corroboration  +6 for each further detector that adds a red flag not already raised. Independent signals
                  agreeing is what most separates a pattern from noise (the seeds' perpetrators showed
                  "scattered signals nobody joined"); a detector that only repeats flags already seen adds none.
