@@ -74,6 +74,7 @@ def evaluate_cmd(
         return
     for part in ("all", "public"):
         if part in result:
+            err_console.print(cutoff_table(result[part]))
             err_console.print(evaluation_table(result[part]))
     goal = result.get("goals", {})
     err_console.print(f"goal (precision at the rule's budget >= 1.5x the rule's and above both counts, intervals "
@@ -94,6 +95,23 @@ def evaluation_table(part: dict[str, Any]) -> Table:
         d = diffs.get("rule_budget", {}).get(m)
         diff = f"{d['difference']:+.3f} ({d['interval'][0]:+.3f} to {d['interval'][1]:+.3f})" if d else ""
         table.add_row(METHOD_WORDS[m], *cells, diff)
+    return table
+
+
+def cutoff_table(part: dict[str, Any]) -> Table:
+    """Each test cut-off: every ranking's precision / recall at each budget, and its AUC."""
+    table = Table(title=f"Each test cut-off, {escape(part['label_words'])}: precision / recall", show_lines=True)
+    for name in ("cut-off", "ranking", *(BUDGET_WORDS[b] for b in BUDGETS), "AUC"):
+        table.add_column(name, justify="left" if name in ("cut-off", "ranking") else "right")
+    for c in part["cutoffs"]:
+        head = f"{c['cutoff']}\n{c['population']:,} people\n{c['positives']:,} positive"
+        if "methods" not in c:
+            table.add_row(head, escape(c.get("skipped", "")), *[""] * (len(BUDGETS) + 1))
+            continue
+        for i, m in enumerate(METHODS):
+            cells = [f"{_pct(c['methods'][m][b]['precision'])} / {_pct(c['methods'][m][b]['recall'])}" for b in BUDGETS]
+            auc = c["methods"][m]["auc"]
+            table.add_row(head if i == 0 else "", METHOD_WORDS[m], *cells, "" if auc is None else f"{auc:.3f}")
     return table
 
 

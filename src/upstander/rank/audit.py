@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from upstander.rank.ranking import Ranked, _connect, rank_now
+from upstander.rank.ranking import Ranked, lake_connection, rank_now
 from upstander.rank.source import columns
 
 CHARACTERISTICS = ("sex", "ethnicity", "age_band")
@@ -78,7 +78,7 @@ def audit_ranking(people: list[Ranked], attributes: dict[str, dict[str, str]], f
 def audit(home: Path | None = None, con: duckdb.DuckDBPyConnection | None = None,
           top: int | None = None) -> dict[str, Any]:
     """The audit of today's ranking by the current model; `top` flags the first N (default: the rule's count)."""
-    path, con = _connect(home, con)
+    path, con = lake_connection(home, con)
     current, people = rank_now(path, con)
     if current is None:
         return {"model_version": None, "note": "no ranking is fitted (`upstander rank fit`): nothing to audit"}

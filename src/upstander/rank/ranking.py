@@ -48,7 +48,7 @@ class FitResult:
     message: str
 
 
-def _connect(home: Path | None, con: duckdb.DuckDBPyConnection | None) -> tuple[Path, duckdb.DuckDBPyConnection]:
+def lake_connection(home: Path | None, con: duckdb.DuckDBPyConnection | None) -> tuple[Path, duckdb.DuckDBPyConnection]:
     from upstander import settings
     from upstander.lake import Lake
 
@@ -66,7 +66,7 @@ def fit(home: Path | None = None, con: duckdb.DuckDBPyConnection | None = None,
         on_step: Callable[[str], None] | None = None) -> FitResult:
     """Fit on every snapshot whose outcomes are known now and make it the current version; with too little
     history, store nothing and say so (the points matrix stays in use)."""
-    path, con = _connect(home, con)
+    path, con = lake_connection(home, con)
     label, delay = setting_label(), delay_months()
     say = on_step or (lambda _: None)
     say("reading complaints")
@@ -93,7 +93,7 @@ def rank_now(home: Path | None = None, con: duckdb.DuckDBPyConnection | None = N
              as_of: date | None = None) -> tuple[store.StoredModel | None, list[Ranked]]:
     """Everyone in today's population ranked by the current model, with their reasons; (None, []) when no model
     has been fitted (the points matrix ranks then)."""
-    path, con = _connect(home, con)
+    path, con = lake_connection(home, con)
     current = store.current_model(path)
     if current is None:
         return None, []
@@ -124,7 +124,7 @@ def reasons_for(staff_id: str, home: Path | None = None,
 def evaluate(home: Path | None = None, con: duckdb.DuckDBPyConnection | None = None,
              on_step: Callable[[str], None] | None = None, replicates: int = 1000) -> dict[str, Any]:
     """The yearly backtest with the settings in force, stored beside the current version when there is one."""
-    path, con = _connect(home, con)
+    path, con = lake_connection(home, con)
     result = ev.backtest(con, path, setting_label(), delay_months(), _half_life(), replicates=replicates,
                          on_step=on_step)
     current = store.current_model(path)

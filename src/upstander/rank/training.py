@@ -46,14 +46,16 @@ def train(snaps: Snapshots, label: str, known_by: date, delay_months: int, seed:
     y = labels(snaps, label, known_by)[rows]
     cutoffs = sorted({d.astype(date) for d in np.unique(snaps.cutoff[rows])})
     if len(cutoffs) < MIN_CUTOFFS or y.sum() < MIN_POSITIVES:
-        return Fitted(None, f"too little history to fit at {known_by:%Y-%m-%d}: {len(cutoffs)} monthly cut-offs "
+        return Fitted(None, f"too little history to fit at {known_by:%Y-%m-%d}: {len(cutoffs)} monthly cut-off"
+                            f"{'' if len(cutoffs) == 1 else 's'} "
                             f"with outcomes known (each needs {HORIZON_MONTHS} months of outcomes and {delay_months} "
                             f"for them to be known) and {int(y.sum())} positives; at least {MIN_POSITIVES} positives "
                             "are needed, so the points matrix ranks instead", label, known_by, cutoffs)
     strength, scores = choose_strength(snaps, rows, y, cutoffs, seed)
     model = fit(snaps.values, snaps.names, y, strength, seed, rows)
     return Fitted(model, f"fitted at {known_by:%Y-%m-%d} on {len(y):,} snapshots from {len(cutoffs)} monthly "
-                         f"cut-offs ({cutoffs[0]:%Y-%m} to {cutoffs[-1]:%Y-%m}), {int(y.sum()):,} positives, "
+                         f"cut-off{'' if len(cutoffs) == 1 else 's'} ({cutoffs[0]:%Y-%m} to {cutoffs[-1]:%Y-%m}), "
+                         f"{int(y.sum()):,} positives, "
                          f"regularisation {strength:g}",
                   label, known_by, cutoffs, scores)
 
