@@ -51,6 +51,8 @@ def test_fit_show_evaluate_and_risk_use_the_learned_ranking(home: Path) -> None:
     risk = json.loads(cli(home, "risk", "--json", "--top", "5").stdout)
     assert risk["ranking"] == "learned" and risk["model_version"] == "v0001"
     assert [p["staff_id"] for p in risk["people"]] == [p["staff_id"] for p in people[:5]]
+    points = json.loads(cli(home, "risk", "--points", "--json").stdout)
+    assert "ranking" not in points and "weight x" in points["method"]  # the points matrix, asked for by name
 
     evaluated = cli(home, "rank", "evaluate", "--json", "--replicates", "200")
     assert evaluated.returncode == 0, evaluated.stderr
