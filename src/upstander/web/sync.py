@@ -26,7 +26,7 @@ from upstander.web.models import StaffMember, Team
 from upstander.web.portal.models import Report
 from upstander.web.portal.reporting.subjects import refresh_report_subjects
 from upstander.web.prevention.models import Declaration
-from upstander.web.triage.models import Alert
+from upstander.web.triage.models import Alert, Disposition
 
 _log = logging.getLogger("upstander.web")
 _BATCH = 2000
@@ -132,6 +132,16 @@ def publish_declarations(home: Path, *, wait: bool = False) -> None:
                                          "decided_at TIMESTAMP", rows, wait=wait)
 
 
+def publish_dispositions(home: Path, *, wait: bool = False) -> None:
+    """Analysts' dispositions of alerts into the alert store's `dispositions` table, where the learned ranking reads
+    them as outcomes (UPSTANDER_RANK_LABEL=case_opened: an alert an analyst opened a case on). Replaced whole."""
+    def rows() -> list[tuple[object, ...]]:
+        return [(d.alert.alert_id, d.outcome, d.decided_at.replace(tzinfo=None))
+                for d in Disposition.objects.select_related("alert").order_by("decided_at", "pk")]
+
+    _replace_table(home, "dispositions", "alert_id VARCHAR, outcome VARCHAR, decided_at TIMESTAMP", rows, wait=wait)
+
+
 def _replace_table(home: Path, table: str, columns: str, rows: Callable[[], list[tuple[object, ...]]], *,
                    wait: bool) -> None:
     """A table the web application publishes to the alert store for the risk matrix, replaced whole in a new copy
@@ -192,4 +202,5 @@ def sync_all(home: Path) -> SyncResult:
     seen, new = sync_alerts(home)
     publish_intelligence(home, wait=True)
     publish_declarations(home, wait=True)
+    publish_dispositions(home, wait=True)
     return SyncResult(staff, seen, new)

@@ -22,6 +22,7 @@ from upstander.web.models import StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted, conflicted_subjects
 from upstander.web.roles import Role
+from upstander.web.sync import publish_dispositions
 from upstander.web.triage.evidence import comms_timeline, load_evidence, stay_map
 from upstander.web.triage.models import Alert, Disposition
 from upstander.web.views import params
@@ -173,6 +174,8 @@ def dispose(request: HttpRequest, alert_id: int) -> HttpResponse:
         return _render_alert(request, alert, errors, status=400)
     with transaction.atomic():
         Disposition.objects.create(alert=alert, outcome=outcome, reason=reason, decided_by=current_user(request))
+        # The learned ranking reads dispositions as outcomes (case_opened), once this decision is committed.
+        transaction.on_commit(lambda: publish_dispositions(upstander_settings.home()))
         alert.status = Alert.Status.DISPOSED
         alert.save(update_fields=["status", "updated_at"])
         record(current_user(request), "change", "alert", alert.alert_id, f"disposed: {outcome}")
