@@ -112,7 +112,7 @@ def test_most_of_the_top_five_are_injected_perpetrators(every_flag_delivery: Sim
     perpetrators = {t["staff_id"] for t in truth(every_flag_delivery.out)}
     top = [r.staff_id for r in matrix[:5]]
     assert sum(s in perpetrators for s in top) >= 4, top
-    assert [r.rank for r in matrix] == list(range(1, len(matrix) + 1))
+    assert [r.rank for r in matrix] == sorted(r.rank for r in matrix) and matrix[0].rank == 1
     assert all(a.total >= b.total for a, b in itertools.pairwise(matrix))
 
 

@@ -115,6 +115,16 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.replace(",", " ").split())
 
 
+RANK_LABELS = ("sustained_complaint", "case_opened")
+
+
+def _rank_label(text: str) -> str:
+    label = text.strip().lower()
+    if label not in RANK_LABELS:
+        raise ValueError(f"expected one of {', '.join(RANK_LABELS)}, got {text!r}")
+    return label
+
+
 def _flag(text: str) -> bool:
     if text.strip().lower() in ("1", "true", "yes", "on"):
         return True
@@ -206,6 +216,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("UPSTANDER_OIDC_SECOND_FACTOR_ACR", "",
             "acr values that mean the provider used a second factor (as the provider documents them), separated by "
             "spaces or commas; empty to go by amr alone.", _words),
+    # Ranking (`upstander risk`, `upstander rank`, docs/ranking.md).
+    Setting("UPSTANDER_RISK_HALF_LIFE_DAYS", "180",
+            "Days over which an alert's points in the risk matrix halve, counted from its latest evidence to the "
+            "latest data. Judgement: half a year, so a pattern that stopped a year ago counts a quarter and one "
+            "going on now counts in full; it never reaches zero while the alert is kept.", _positive_int),
+    Setting("UPSTANDER_RANK_LABEL", "sustained_complaint",
+            "What the learned ranking learns to foresee: sustained_complaint (a complaint received in the next "
+            "twelve months that is upheld), or case_opened (an alert about the person that an analyst decided to "
+            "open a case on, from the web application's dispositions).", _rank_label),
+    Setting("UPSTANDER_RANK_OUTCOME_DELAY_MONTHS", "24",
+            "Months an outcome takes to become known (a complaint's finding, a case decision): the learned ranking "
+            "trains only on snapshots whose outcomes had this long to be known by the date it is fitted or "
+            "tested at, and is judged only on cut-offs whose outcomes have had it. Two years: most findings are "
+            "known by then (in the Chicago data 59% within two years of receipt, 14% within one).",
+            _positive_int),
     # Retention (`upstander retention`, docs/retention.md). Each default says where it comes from; where it is
     # judgement it says so.
     Setting("UPSTANDER_RETAIN_NFA_ALERTS_DAYS", "730",

@@ -13,7 +13,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 COMMAND_MODULES = ("demo_cmd", "simulate_cmd", "load_cmd", "detect_cmd", "evaluate_cmd", "risk_cmd", "contract_cmd",
-                   "serve_cmd", "access_log_cmd", "keys_cmd", "run_cmd", "users_cmd", "retention_cmd", "import_cmd")
+                   "serve_cmd", "access_log_cmd", "keys_cmd", "run_cmd", "users_cmd", "retention_cmd", "import_cmd",
+                   "rank_cmd")
 
 
 def register() -> typer.Typer:

@@ -61,8 +61,12 @@ def risk(
     json_output: bool = typer.Option(False, "--json", help="Print the matrix as JSON to standard output."),
     top: int = typer.Option(20, "--top", min=0, help="Show the first N people (0 for everyone)."),
     method: bool = typer.Option(False, "--method", help="Also print how points are given."),
+    points: bool = typer.Option(False, "--points", help="The points matrix even when a learned ranking is fitted."),
 ) -> None:
-    """The risk matrix: everyone with at least one alert, ranked, with every point traced to its source."""
+    """Who to look at first: the learned ranking when one is fitted (`upstander rank fit`), with each person's top
+    reasons; otherwise (or with --points) the risk matrix, every point traced to its source."""
+    if not points and learned(json_output, top):
+        return
     rows = refused(lambda: risk_matrix())
     shown = rows[:top] if top else rows
     if json_output:
@@ -73,6 +77,28 @@ def risk(
         err_console.print(f"[dim]{escape(note)}[/]", soft_wrap=True)
     if method:
         err_console.print(escape(METHOD))
+
+
+def learned(json_output: bool, top: int) -> bool:
+    """Print the learned ranking if one is fitted; False when there is none (the points matrix ranks)."""
+    from upstander.cli.rank_cmd import ranked_table
+    from upstander.rank import ranking
+
+    current, people = refused(lambda: ranking.rank_now())
+    if current is None:
+        return False
+    shown = people[:top] if top else people
+    note = (f"learned ranking {current.version} ({current.meta.get('description', '')}); "
+            "`upstander risk --points` for the points matrix")
+    if json_output:
+        emit({"ranking": "learned", "model_version": current.version, "notes": [note],
+              "method": "score = the model's estimated chance of " + str(current.meta.get("label_words")) +
+                        "; reasons = the five largest contributions to it (docs/ranking.md)",
+              "people": [p.to_json() for p in shown]})
+        return True
+    err_console.print(ranked_table(current, shown, len(people)))
+    err_console.print(f"[dim]{escape(note)}[/]", soft_wrap=True)
+    return True
 
 
 def risk_table(rows: list[RiskRow], total: int) -> Table:

@@ -6,6 +6,10 @@ How points are given (`upstander risk --method` prints this, so an analyst can c
                  corroboration, and the detector's weight keeps its judged seriousness. The strongest alert of
                  each detector counts in full, further alerts from the same detector at half: they repeat one
                  method over the same kind of data.
+  decay          alert points halve every UPSTANDER_RISK_HALF_LIFE_DAYS days (180 by default) from the alert's
+                 latest evidence to the latest data: a pattern that stopped a year ago is less urgent than one
+                 going on now, yet it never vanishes while the alert is kept (retention ends it), so a pattern
+                 that comes back is seen beside the old one. Corroboration decays with the alert that brings it.
   corroboration  +6 for each further detector that adds a red flag not already raised. Independent signals
                  agreeing is what most separates a pattern from noise (the seeds' perpetrators showed
                  "scattered signals nobody joined"); a detector that only repeats flags already seen adds none.
@@ -16,6 +20,9 @@ How points are given (`upstander risk --method` prints this, so an analyst can c
   declaration    1.5 per declined business interest, secondary employment or association (`declarations` table).
   amplifier      the red flag 13 amplifiers multiply the subtotal by 1 + 0.1 x their score, at most x1.3. They
                  are context, not misconduct: nobody is listed on amplifiers (or complaints) alone.
+  who            people who have left (a leaving date before the latest data) are not ranked. Equal totals are
+                 ordered by evidence: the more recent latest evidence, then more alerts, then more red flags;
+                 people equal on all of these share a rank.
 """
 
 from __future__ import annotations
@@ -84,6 +91,7 @@ class _Alert:
     weight: float
     evidence: tuple[str, ...]
     summary: str
+    latest: datetime | None = None  # the alert's latest evidence (window_end), from which its points decay
     points: float = field(default=0.0)
 
 
@@ -103,8 +111,9 @@ def _matrix(con: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection,
     by_staff: dict[str, list[_Alert]] = defaultdict(list)
     for a in alerts:
         by_staff[a.staff_id].append(a)
-    listed = sorted(s for s, rows in by_staff.items() if any(a.kind == "alert" for a in rows))
     horizon = _horizon(con, alerts, store)
+    left = _left_before(con, sorted(by_staff), horizon)
+    listed = sorted(s for s, rows in by_staff.items() if s not in left and any(a.kind == "alert" for a in rows))
     complaints = _complaints(con, listed, horizon)
     intel = _intelligence(store, listed)
     declined = _declarations(store, listed)
@@ -112,12 +121,12 @@ def _matrix(con: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection,
         "SELECT staff_id, role, team_id FROM staff WHERE staff_id IN (SELECT unnest(?::VARCHAR[]))", [listed]
     ).fetchall()}
     people = _vulnerable(con, {p for s in listed for a in by_staff[s] for p in a.person_ids})
-    rows = []
+    rows, half_life = [], half_life_days()
     for staff_id in listed:
         real = [a for a in by_staff[staff_id] if a.kind == "alert"]
         amps = [a for a in by_staff[staff_id] if a.kind == "amplifier"]
-        points = (_alert_points(real) + complaints.get(staff_id, []) + intel.get(staff_id, [])
-                  + declined.get(staff_id, []))
+        points = (_alert_points(real, horizon, half_life) + complaints.get(staff_id, [])
+                  + intel.get(staff_id, []) + declined.get(staff_id, []))
         points += _amplifier_points(amps, sum(p.points for p in points))
         style, reasons = offending_style(real, people)
         role, team = staff.get(staff_id, (None, None))
@@ -127,10 +136,32 @@ def _matrix(con: duckdb.DuckDBPyConnection, store: duckdb.DuckDBPyConnection,
             detectors=sorted({a.detector_id for a in real}), style=style, style_reasons=reasons,
             why_listed=[f"{a.detector_id}: {a.summary}" for a in real],
         ))
-    rows.sort(key=lambda r: (-r.total, r.staff_id))
+    evidence = {r.staff_id: _tie_breaker(r, by_staff[r.staff_id]) for r in rows}
+    rows.sort(key=lambda r: (evidence[r.staff_id], r.staff_id))  # the id only orders people who share a rank
     for i, r in enumerate(rows, 1):
-        r.rank = i
+        ahead = rows[i - 2] if i > 1 else None
+        r.rank = ahead.rank if ahead is not None and evidence[ahead.staff_id] == evidence[r.staff_id] else i
     return rows
+
+
+def half_life_days() -> float:
+    from upstander import settings
+
+    return float(settings.get("UPSTANDER_RISK_HALF_LIFE_DAYS"))
+
+
+def _tie_breaker(row: RiskRow, alerts: list[_Alert]) -> tuple[float, float, int, int]:
+    """Sort key: highest total, then the most recent latest evidence, more alerts, more red flags."""
+    real = [a for a in alerts if a.kind == "alert"]
+    latest = max((a.latest or a.alerted_at).timestamp() for a in real) if real else 0.0
+    return (-row.total, -latest, -len(real), -len(row.red_flags))
+
+
+def _left_before(con: duckdb.DuckDBPyConnection, staff: list[str], horizon: datetime) -> set[str]:
+    """Who has a leaving date before the latest data: they have left, so nobody needs to look at them first."""
+    return {s for (s,) in con.execute(
+        """SELECT staff_id FROM staff WHERE staff_id IN (SELECT unnest(?::VARCHAR[]))
+           AND leaving_date IS NOT NULL AND leaving_date < ?::DATE""", [staff, horizon.date()]).fetchall()}
 
 
 def notes(home: Path | None = None) -> list[str]:
@@ -150,12 +181,13 @@ def notes(home: Path | None = None) -> list[str]:
 
 def _read_alerts(store: duckdb.DuckDBPyConnection, only: list[str] | None = None) -> list[_Alert]:
     rows = store.execute("""SELECT alert_id, detector_id, red_flags, kind, subject_staff_id, coalesce(person_ids, []),
-                                 alerted_at::TIMESTAMP, score, weight, evidence, coalesce(summary, '')
+                                 alerted_at::TIMESTAMP, score, weight, evidence, coalesce(summary, ''),
+                                 coalesce(window_end, alerted_at)::TIMESTAMP
                           FROM alerts
                           WHERE ?::VARCHAR[] IS NULL OR subject_staff_id IN (SELECT unnest(?::VARCHAR[]))
                           ORDER BY alert_id""", [only, only]).fetchall()
     return [_Alert(r[0], r[1], tuple(r[2]), r[3], r[4], list(r[5]), utc(r[6]), float(r[7]), float(r[8]),  # type: ignore[arg-type]
-                   tuple(r[9]), r[10]) for r in rows]
+                   tuple(r[9]), r[10], utc(r[11])) for r in rows]
 
 
 def _horizon(con: duckdb.DuckDBPyConnection, alerts: list[_Alert], store: duckdb.DuckDBPyConnection) -> datetime:
@@ -174,22 +206,39 @@ def _horizon(con: duckdb.DuckDBPyConnection, alerts: list[_Alert], store: duckdb
     return max((a.alerted_at for a in alerts), default=datetime.now(UTC))
 
 
-def _alert_points(real: list[_Alert]) -> list[RiskPoint]:
+def decay(latest: datetime | None, horizon: datetime | None, half_life: float | None) -> float:
+    """The share of its points an alert keeps: 1 at its latest evidence, halving every `half_life` days."""
+    if latest is None or horizon is None or not half_life:
+        return 1.0
+    return float(0.5 ** (max(0.0, (horizon - latest).total_seconds() / 86400) / half_life))
+
+
+def _alert_points(real: list[_Alert], horizon: datetime | None = None,
+                  half_life: float | None = None) -> list[RiskPoint]:
+    """Points for each real alert; with a horizon and half-life, decayed by the age of its latest evidence."""
+    kept: dict[str, float] = {}
     for a in real:
-        a.points = a.weight * (1 + math.log1p(max(a.score, 0.0)))
+        kept[a.alert_id] = decay(a.latest or a.alerted_at, horizon, half_life)
+        a.points = a.weight * (1 + math.log1p(max(a.score, 0.0))) * kept[a.alert_id]
     real.sort(key=lambda a: (-a.points, a.alert_id))
     out, seen_detectors, flags_seen = [], set(), set()
     for a in real:
         repeat = a.detector_id in seen_detectors
+        share = kept[a.alert_id]
         pts = a.points * (REPEAT_FACTOR if repeat else 1.0)
-        why = f"{a.detector_id}: {a.summary}; {a.weight:g} x (1 + ln(1 + {a.score:g})) = {a.points:.2f}"
-        out.append(RiskPoint("alert", a.alert_id, a.red_flags, round(pts, 2),
+        why = f"{a.detector_id}: {a.summary}; {a.weight:g} x (1 + ln(1 + {a.score:g}))"
+        if share < 1.0:
+            age = (horizon - (a.latest or a.alerted_at)).days if horizon else 0  # type: ignore[operator]
+            why += f" x {share:.2f} (latest evidence {age} days old, half-life {half_life:g} days)"
+        why += f" = {a.points:.2f}"
+        out.append(RiskPoint("alert", a.alert_id, a.red_flags, max(0.01, round(pts, 2)),
                              why + ("; halved: another alert from the same detector" if repeat else ""), a.evidence))
         if not repeat:
             new = tuple(sorted(set(a.red_flags) - flags_seen))
             if seen_detectors and new:
-                out.append(RiskPoint("corroboration", a.alert_id, new, CORROBORATION,
-                                     f"{a.detector_id} independently adds red flag {', '.join(map(str, new))}"))
+                out.append(RiskPoint("corroboration", a.alert_id, new, max(0.01, round(CORROBORATION * share, 2)),
+                                     f"{a.detector_id} independently adds red flag {', '.join(map(str, new))}"
+                                     + (f" (x {share:.2f} with its alert's age)" if share < 1.0 else "")))
             seen_detectors.add(a.detector_id)
             flags_seen |= set(a.red_flags)
     return out
