@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, get_resolver, path, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.utils import timezone
 
 from upstander.web.cases.opening import open_case_from_alert
@@ -94,6 +94,7 @@ ADDRESSES: dict[str, Address] = {
     "detector statistics": Address("detector_stats", "get", _none, TRIAGE, about_subject=False),
     "alert": Address("alert", "get", lambda r: [r.alert.pk], TRIAGE),
     "person view": Address("person", "get", lambda r: [r.subject], TRIAGE),
+    "people to look at first": Address("ranked_people", "get", _none, TRIAGE, about_subject=False),
     "contact review": Address("person_contacts", "get", lambda r: [r.subject], TRIAGE),
     "contact review (htmx fragment)": Address("person_contacts", "get", lambda r: [r.subject], TRIAGE, htmx=True),
     "cases": Address("cases", "get", _none, EVERYONE, about_subject=False),
@@ -135,10 +136,21 @@ ADDRESSES: dict[str, Address] = {
 }
 
 
+def _named(patterns: list[Any]) -> set[str]:
+    """Every named address, walking into each domain app's included `urls` (the split apps are includes)."""
+    found: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            found |= _named(p.url_patterns)
+        elif isinstance(p, URLPattern) and p.name:
+            found.add(p.name)
+    return found
+
+
 def _unchecked(patterns: list[Any]) -> list[str]:
     """Named addresses among `patterns` that this matrix neither checks nor knows to be public."""
     covered = {a.url_name for a in ADDRESSES.values()} | PUBLIC | OWN
-    return sorted({p.name for p in patterns if isinstance(p, URLPattern) and p.name} - covered)
+    return sorted(_named(patterns) - covered)
 
 
 def test_every_address_is_in_the_matrix() -> None:
@@ -149,6 +161,11 @@ def test_every_address_is_in_the_matrix() -> None:
 def test_the_matrix_check_itself_notices_a_new_address() -> None:
     new = path("reports/<int:report_id>/export/", lambda request, report_id: None, name="report_export")
     assert _unchecked([*get_resolver().url_patterns, new]) == ["report_export"]
+    # ... and one a domain app adds in its own urls, reached through an include.
+    inside = path("", include([path("cases/<int:case_id>/export/", lambda request, case_id: None,
+                                    name="case_export")]))
+    assert _unchecked([*get_resolver().url_patterns, inside]) == ["case_export"]
+    assert "case" in _named(get_resolver().url_patterns)  # the cases app's own addresses are walked
 
 
 def _report(reference: str, subject: str = "", triaged_by: User | None = None, **sealed: str) -> Report:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from upstander.web.models import AccessLog
 from upstander.web.sync import sync_alerts
+from upstander.web.templatetags.upstander_tags import detector_name
 from upstander.web.triage.models import Alert, Disposition
 from webworld import World
 
@@ -71,7 +73,9 @@ def test_assign_then_dispose_closes_the_alert_and_counts_in_the_detector_statist
     assert world.alert.status == Alert.Status.DISPOSED
     assert Disposition.objects.get(alert=world.alert).reason == reason
     stats = client.get(reverse("detector_stats")).content.decode()
-    assert world.alert.detector_id in stats and "100%" in stats
+    # The detector by its title, never its id.
+    assert escape(detector_name(world.alert.detector_id)) in stats and "100%" in stats
+    assert world.alert.detector_id not in stats
     again = client.post(reverse("dispose", args=[world.alert.pk]), {"outcome": "nfa", "reason": reason})
     assert again.status_code == 400 and Disposition.objects.filter(alert=world.alert).count() == 1
 

@@ -13,10 +13,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from upstander import settings as upstander_settings
 from upstander.web.cases.access import visible_cases
 from upstander.web.cases.models import Case
 from upstander.web.cases.rules import report_due
 from upstander.web.models.access_log import record
+from upstander.web.products.fairness import MIN_GROUP, fairness
 from upstander.web.products.obligations import count_obligations
 from upstander.web.roles import Role
 from upstander.web.views.common import current_user, refuse
@@ -62,4 +64,5 @@ def oversight(request: HttpRequest) -> HttpResponse:
     record(user, "view", "oversight", "dashboard")
     return render(request, "products/oversight.html", {
         "counts": counts, "by_stage": by_stage, "outcomes": outcomes, "mine": mine, "today": today,
+        "fairness": fairness(upstander_settings.home()), "min_group": MIN_GROUP,
     })

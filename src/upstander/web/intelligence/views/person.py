@@ -15,6 +15,7 @@ from upstander.risk import watchlist
 from upstander.risk.contact_review import contact_review
 from upstander.risk.matrix import risk_matrix
 from upstander.web.cases.access import visible_cases
+from upstander.web.intelligence import ranking
 from upstander.web.intelligence.access import visible_records
 from upstander.web.lake_cache import lake_cursor
 from upstander.web.models import StaffMember
@@ -49,6 +50,8 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     home = upstander_settings.home()
     lake = lake_cursor(home)
     risk = next(iter(risk_matrix(home, only=[staff_id], con=lake)), None)
+    ranked = ranking.current(home)
+    standing = ranked.by_id.get(staff_id)
     alerts = Alert.objects.filter(subject_staff_id=staff_id).order_by("-alerted_at")
     intel = visible_records(user, about=staff_id)
     cases = visible_cases(user).filter(subject_staff_id=staff_id)
@@ -69,7 +72,9 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
         reverse=True)
     watch = next((w for w in watchlist.entries(home) if w.staff_id == staff_id), None)
     return render(request, "intelligence/person.html", {
-        "member": member, "risk": risk, "alerts": alerts, "intel": intel, "cases": cases, "complaints": complaints,
+        "member": member, "risk": risk, "ranking": ranked, "standing": standing,
+        "standing_percent": round(100 * standing.score) if standing and ranked.learned else None,
+        "alerts": alerts, "intel": intel, "cases": cases, "complaints": complaints,
         "declarations": declarations, "reports": reports,
         "timeline": timeline, "watch": watch, "audits": watchlist.audits(home, staff_id) if watch else [],
     })
