@@ -121,6 +121,11 @@ def _complaints(rng: np.random.Generator, ids: np.ndarray, start: date, end: dat
         if again[i] and s in last_by_staff:
             complainant[i] = last_by_staff[s]
         last_by_staff[s] = int(complainant[i])
+    # The force's own category, finer than the contract's allegation and written as a force records it (drawn
+    # last, so everything above is drawn as before).
+    detail = rng.integers(0, 2, n)
+    category = np.array([f"{a.replace('_', ' ').capitalize()}: {('first', 'second')[d]} kind"
+                         for a, d in zip(allegation, detail, strict=True)], dtype=object)
     keep = np.flatnonzero(ok)
     keep = keep[np.argsort(received[keep], kind="stable")]
     return pa.table({
@@ -132,7 +137,7 @@ def _complaints(rng: np.random.Generator, ids: np.ndarray, start: date, end: dat
         "outcome": pa.array(outcome[keep].tolist()),
         "closed": pa.array([None if o else int(c * 1e6) for o, c in zip(open_now[keep], closed[keep], strict=True)],
                            pa.timestamp("us", tz="UTC")),
-        "category": pa.array(allegation[keep].tolist()),
+        "category": pa.array(category[keep].tolist()),
         "origin": pa.array(np.where(internal[keep], "internal", "public").tolist()),
     })
 
