@@ -19,7 +19,7 @@ import pytest
 from daily_slices import DailySlices, read_delivery
 from upstander.detect import derived, engine
 from upstander.detect.alerts import SCHEMA, AlertStore
-from upstander.detect.catalogue import context_dir
+from upstander.detect.catalogue import Detector, context_dir, load_detectors
 from upstander.detect.engine import run_detection
 from upstander.feeds.contract import feed
 from upstander.feeds.loading import load_delivery
@@ -27,6 +27,11 @@ from upstander.lake import Lake
 from upstander.simulate.engine import simulate
 
 PARKED = "VH-PARKED-01"
+
+
+def _reading_stays() -> list[Detector]:
+    """One detector that reads the stays (a run with no detector to run does nothing at all)."""
+    return [d for d in load_detectors() if d.id == "dwell_near_home"]
 
 
 def _parked_vehicle(start: datetime) -> pa.Table:
@@ -74,7 +79,7 @@ def test_stays_kept_per_day_equal_a_derivation_from_scratch_after_late_and_repea
     home = tmp_path / "home"
     for n, load in enumerate(order):
         load_delivery(slices.write(load, tmp_path / f"load-{n:02d}"), home=home)
-        run_detection(home, detectors=[])
+        run_detection(home, detectors=_reading_stays())
     stored = _stored(home)
     assert stored == _from_scratch(home)
     parked = [row for row in stored if row[1] == PARKED]
@@ -87,7 +92,7 @@ def test_a_failed_run_leaves_the_stored_stays_as_they_were(slices: DailySlices, 
     home = tmp_path / "home"
     days = slices.days
     load_delivery(slices.write(days[:4], tmp_path / "first"), home=home)
-    run_detection(home, detectors=[])
+    run_detection(home, detectors=_reading_stays())
     before = _stored(home)
     load_delivery(slices.write(days[4:6], tmp_path / "second"), home=home)
 
@@ -96,10 +101,10 @@ def test_a_failed_run_leaves_the_stored_stays_as_they_were(slices: DailySlices, 
 
     monkeypatch.setattr(engine, "commit_run", die)
     with pytest.raises(RuntimeError):
-        run_detection(home, detectors=[])
+        run_detection(home, detectors=_reading_stays())
     assert _stored(home) == before
     monkeypatch.undo()
-    run_detection(home, detectors=[])
+    run_detection(home, detectors=_reading_stays())
     assert _stored(home) == _from_scratch(home) != before
 
 
@@ -107,12 +112,12 @@ def test_stays_stored_by_another_derivation_are_derived_again_in_full(slices: Da
     home = tmp_path / "home"
     days = slices.days
     load_delivery(slices.write(days[:3], tmp_path / "first"), home=home)
-    run_detection(home, detectors=[])
+    run_detection(home, detectors=_reading_stays())
     with AlertStore(home).writing(on_wait=None) as con:  # as an older release would have left them
         con.execute(f"UPDATE {derived.DERIVED_TABLE} SET fixes = fixes + 1")  # nosec B608  # test SQL
         con.execute("UPDATE detection_state SET value = 'older' WHERE key = ?", [derived.VERSION_KEY])
     load_delivery(slices.write(days[3:5], tmp_path / "second"), home=home)
-    run_detection(home, detectors=[])
+    run_detection(home, detectors=_reading_stays())
     assert _stored(home) == _from_scratch(home)
 
 
