@@ -157,3 +157,14 @@ def small_detected_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_delivery(delivery.out, home=path)
     run_detection(path, full=True)
     return path
+
+
+@pytest.fixture
+def nothing_blocked(page: object) -> Iterator[list[str]]:
+    """For a browser flow under the strict Content-Security-Policy: nothing on its pages may be blocked by it
+    (modules ask for it with `pytest.mark.usefixtures("nothing_blocked")`; a test may take the list to look)."""
+    import csp
+
+    seen = csp.watch(page.context)  # type: ignore[attr-defined]
+    yield seen
+    assert not seen, f"the page's policy blocked something: {seen}"

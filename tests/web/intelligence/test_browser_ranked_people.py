@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from rankedworld import RankedWorld, build, fitted_home
 
-import csp
 from browser import shot, sign_in
 from upstander.web.models import StaffMember
 from upstander.web.sealing import init_keys
 from webworld import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("nothing_blocked")]
 
-
-@pytest.fixture(autouse=True)
-def nothing_blocked(page: object) -> Iterator[list[str]]:
-    seen = csp.watch(page.context)  # type: ignore[attr-defined]
-    yield seen
-    assert not seen, f"the page's policy blocked something: {seen}"
 
 
 @pytest.fixture

@@ -4,27 +4,18 @@ and decided, and the oversight dashboard."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-import csp
 from browser import shot, sign_in
 from upstander.web.models import User
 from upstander.web.prevention.models import Declaration
 from upstander.web.roles import Role
 from webworld import PASSWORD, World, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("nothing_blocked")]
 
-
-@pytest.fixture(autouse=True)
-def nothing_blocked(page: object) -> Iterator[list[str]]:
-    """Every flow here runs under the strict Content-Security-Policy: nothing on the pages may be blocked by it."""
-    seen = csp.watch(page.context)  # type: ignore[attr-defined]
-    yield seen
-    assert not seen, f"the page's policy blocked something: {seen}"
 
 
 def test_changing_a_filter_swaps_the_results_without_leaving_the_page(world: World, live_server: object,

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import expect
 
-import csp
 from browser import shot, sign_in
 from upstander.web.cases.models import Case
 from webworld import PASSWORD, World
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("nothing_blocked")]
 
-
-@pytest.fixture(autouse=True)
-def nothing_blocked(page: object) -> Iterator[list[str]]:
-    """Every flow here runs under the strict Content-Security-Policy: nothing on the pages may be blocked by it."""
-    seen = csp.watch(page.context)  # type: ignore[attr-defined]
-    yield seen
-    assert not seen, f"the page's policy blocked something: {seen}"
 
 
 @pytest.mark.screenshots
