@@ -11,13 +11,16 @@ about before anything is shown.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from upstander.lake.manifest import MANIFEST
 
 TREND_DAYS = 30
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Ranking:
 
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[tuple[object, ...], Ranking]] = {}
+_cache: dict[tuple[str, str], tuple[tuple[object, ...], Any]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -60,16 +63,21 @@ def version(home: Path) -> tuple[object, ...]:
             current.version if current is not None else None)
 
 
-def current(home: Path) -> Ranking:
-    """Today's ranking for this home, worked out again only when the model, the lake or the alerts changed."""
+def kept_for_version(kind: str, home: Path, work_out: Callable[[Path], T]) -> T:
+    """`work_out(home)`, kept per process under `kind` until the model, the lake or the alerts change."""
     key = version(home)
     with _lock:
-        held = _cache.get(str(home))
+        held = _cache.get((kind, str(home)))
         if held is not None and held[0] == key:
-            return held[1]
-        ranking = _work_out(home)
-        _cache[str(home)] = (key, ranking)
-        return ranking
+            return held[1]  # type: ignore[no-any-return]
+        value = work_out(home)
+        _cache[(kind, str(home))] = (key, value)
+        return value
+
+
+def current(home: Path) -> Ranking:
+    """Today's ranking for this home, worked out again only when the model, the lake or the alerts changed."""
+    return kept_for_version("ranking", home, _work_out)
 
 
 def _work_out(home: Path) -> Ranking:

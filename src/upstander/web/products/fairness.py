@@ -8,18 +8,13 @@ them. Worked out once per model version, lake and alert store, like the ranking 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from upstander.web.intelligence.ranking import version
+from upstander.web.intelligence.ranking import kept_for_version
 
 MIN_GROUP = 5
 NAMES = {"sex": "Sex", "ethnicity": "Ethnicity", "age_band": "Age band"}
-
-_lock = threading.Lock()
-_cache: dict[str, tuple[tuple[object, ...], dict[str, Any]]] = {}
-
 
 def _words(ratio: float | None, interval: list[float] | None) -> str:
     if ratio is None or not interval:
@@ -44,23 +39,21 @@ def _row(group: str, found: dict[str, Any]) -> dict[str, Any]:
 
 
 def fairness(home: Path) -> dict[str, Any]:
-    key = version(home)
-    with _lock:
-        held = _cache.get(str(home))
-        if held is not None and held[0] == key:
-            return held[1]
-        from upstander.rank.audit import audit
+    return kept_for_version("fairness", home, _work_out)
 
-        found = audit(home)
-        shown: dict[str, Any] = {k: found.get(k) for k in ("model_version", "note", "as_of", "population",
-                                                           "flagged", "flagged_by", "rule_flagged")}
-        shown["not_delivered"] = [NAMES.get(c, c) for c in found.get("not_delivered", [])]
-        shown["characteristics"] = []
-        for name, groups in (found.get("groups") or {}).items():
-            rows = [_row(g, v) for g, v in sorted(groups.items())]
-            hidden = sum(1 for r in rows if r["people"] < MIN_GROUP)
-            shown["characteristics"].append({"name": NAMES.get(name, name.replace("_", " ").capitalize()),
-                                             "rows": [r for r in rows if r["people"] >= MIN_GROUP],
-                                             "hidden": hidden})
-        _cache[str(home)] = (key, shown)
-        return shown
+
+def _work_out(home: Path) -> dict[str, Any]:
+    from upstander.rank.audit import audit
+
+    found = audit(home)
+    shown: dict[str, Any] = {k: found.get(k) for k in ("model_version", "note", "as_of", "population",
+                                                       "flagged", "flagged_by", "rule_flagged")}
+    shown["not_delivered"] = [NAMES.get(c, c) for c in found.get("not_delivered", [])]
+    shown["characteristics"] = []
+    for name, groups in (found.get("groups") or {}).items():
+        rows = [_row(g, v) for g, v in sorted(groups.items())]
+        hidden = sum(1 for r in rows if r["people"] < MIN_GROUP)
+        shown["characteristics"].append({"name": NAMES.get(name, name.replace("_", " ").capitalize()),
+                                         "rows": [r for r in rows if r["people"] >= MIN_GROUP],
+                                         "hidden": hidden})
+    return shown
