@@ -158,3 +158,58 @@ def test_an_alert_an_analyst_opened_a_case_on_is_a_label_from_when_it_was_decide
     later = build(con, [date(2021, 4, 1)], 180)
     assert _row(later, "S1", "2021-04-01")["alerts_red_flag_4_12m"] == 1
     assert _row(snaps, "S1", "2021-01-01")["alerts_red_flag_4_12m"] == 0
+
+
+def test_intelligence_declarations_and_proven_cases_count_only_from_when_they_were_known(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from upstander.detect.alerts import AlertStore
+
+    home = Path(str(tmp_path))
+    with AlertStore(home).writing(on_wait=None) as store:
+        store.execute("CREATE TABLE intelligence (staff_id VARCHAR, graded VARCHAR, category VARCHAR, "
+                      "recorded_at TIMESTAMP)")
+        store.execute("""INSERT INTO intelligence VALUES ('S1', '1BP', 'sexual_misconduct', '2020-06-01 10:00:00'),
+                         ('S1', '', 'confidential report', '2020-11-01 10:00:00'),
+                         ('S3', '2CP', 'disclosure', '2020-09-01 10:00:00')""")
+        store.execute("CREATE TABLE declarations (staff_id VARCHAR, reference VARCHAR, kind VARCHAR, "
+                      "decision VARCHAR, decided_at TIMESTAMP)")
+        store.execute("INSERT INTO declarations VALUES ('S2', 'DEC-1', 'business_interest', 'declined', "
+                      "'2020-05-01 09:00:00')")
+        store.execute("CREATE TABLE case_outcomes (staff_id VARCHAR, opened_at TIMESTAMP, outcome VARCHAR, "
+                      "recorded_at TIMESTAMP)")
+        store.execute("""INSERT INTO case_outcomes VALUES ('S1', '2021-02-01 09:00:00', 'final_written_warning',
+                                                           '2021-09-01 09:00:00'),
+                                                          ('S2', '2021-02-01 09:00:00', 'reflective_practice',
+                                                           '2021-03-01 09:00:00')""")
+    con = _lake([("C1", "S1", "2020-03-02", "pending", None, "public"),
+                 ("C2", "S2", "2020-03-02", "pending", None, "public")])
+    load(con, home, 24)
+    snaps = build(con, [date(2020, 7, 1), date(2021, 1, 1)], 180)
+    july, january = _row(snaps, "S1", "2020-07-01"), _row(snaps, "S1", "2021-01-01")
+    assert (july["intelligence_12m"], july["intelligence_reliable_60m"], july["confidential_reports_12m"]) == (1, 1, 0)
+    assert january["intelligence_sexual_misconduct_60m"] == 1 and january["confidential_reports_12m"] == 1
+    assert _row(snaps, "S2", "2020-07-01")["declarations_declined_60m"] == 1
+    # A proven case (a warning) is a label only once its outcome was recorded; reflective practice never is.
+    assert labels(snaps.where(snaps.cutoff == np.datetime64("2021-01-01")), "proven_case",
+                  date(2021, 8, 1)).tolist() == [0, 0]
+    assert labels(snaps.where(snaps.cutoff == np.datetime64("2021-01-01")), "proven_case",
+                  date(2021, 10, 1)).tolist() == [1, 0]
+    later = build(con, [date(2021, 10, 1)], 180)
+    assert _row(later, "S1", "2021-10-01")["proven_cases_known_60m"] == 1
+    assert _row(later, "S2", "2021-10-01")["proven_cases_known_60m"] == 0
+
+
+def test_intelligence_alone_brings_someone_into_the_population(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from upstander.detect.alerts import AlertStore
+
+    home = Path(str(tmp_path))
+    with AlertStore(home).writing(on_wait=None) as store:
+        store.execute("CREATE TABLE intelligence (staff_id VARCHAR, graded VARCHAR, category VARCHAR, "
+                      "recorded_at TIMESTAMP)")
+        store.execute("INSERT INTO intelligence VALUES ('S2', '1AP', 'drugs', '2020-06-01 10:00:00')")
+    con = _lake([("C1", "S1", "2020-03-02", "pending", None, "public")])
+    load(con, home, 24)
+    assert build(con, [date(2021, 1, 1)], 180).staff_id.tolist() == ["S1", "S2"]

@@ -115,7 +115,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.replace(",", " ").split())
 
 
-RANK_LABELS = ("sustained_complaint", "case_opened")
+RANK_LABELS = ("sustained_complaint", "case_opened", "proven_case")
 
 
 def _rank_label(text: str) -> str:
@@ -224,8 +224,9 @@ SETTINGS: tuple[Setting, ...] = (
             "with no further action is deleted; one going on now counts in full.", _positive_int),
     Setting("UPSTANDER_RANK_LABEL", "sustained_complaint",
             "What the learned ranking learns to foresee: sustained_complaint (a complaint received in the next "
-            "twelve months that is upheld), or case_opened (an alert about the person that an analyst decided to "
-            "open a case on, from the web application's dispositions).", _rank_label),
+            "twelve months that is upheld), case_opened (an alert about the person that an analyst decided to "
+            "open a case on, from the web application's dispositions), or proven_case (a misconduct case opened "
+            "in the next twelve months whose recorded outcome is a warning or more).", _rank_label),
     Setting("UPSTANDER_RANK_OUTCOME_DELAY_MONTHS", "24",
             "Months an outcome takes to become known (a complaint's finding, a case decision): the learned ranking "
             "trains only on snapshots whose outcomes had this long to be known by the date it is fitted or "

@@ -11,10 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from upstander.feeds.contract import ALLEGATIONS
+from upstander.rank.source import CONFIDENTIAL_REPORT, INTELLIGENCE_CATEGORIES, PROVEN_OUTCOMES
 
 SEXUAL = ("sexual_conduct", "abuse_of_position")
 WINDOWS = (3, 6, 12, 24, 60)
 RED_FLAGS = tuple(range(1, 13))  # 13 is the amplifiers: context, read as their score below
+# How each intelligence category reads in a reason ("3 intelligence reports of ... in the last 5 years").
+INTELLIGENCE_WORDS = {
+    "infiltration": "infiltration", "disclosure": "disclosure of information",
+    "perverting_justice": "perverting the course of justice", "sexual_misconduct": "sexual misconduct",
+    "drugs": "controlled drug use or supply", "theft_fraud": "theft or fraud",
+    "misusing_systems": "misusing force systems",
+    "abuse_of_authority": "abuse of authority", "inappropriate_association": "inappropriate association",
+    "vulnerability": "vulnerability", "assisting_offender": "assisting an offender", "other": "other concerns",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,18 @@ FEATURES: tuple[Feature, ...] = (
             log=False, peer=False),
     *(Feature(f"alerts_red_flag_{f}_12m", f"{{v}} alerts for red flag {f} in the last 12 months") for f in RED_FLAGS),
     Feature("amplifier_score", "amplifiers (red flag 13) scoring {v}", peer=False),
+    Feature("intelligence_12m", "{v} intelligence reports about them in the last 12 months"),
+    Feature("intelligence_60m", "{v} intelligence reports about them in the last 5 years"),
+    Feature("intelligence_reliable_60m", "{v} intelligence reports from a reliable source, known directly or "
+                                         "corroborated (graded 1A or 1B), in the last 5 years"),
+    *(Feature(f"intelligence_{c}_60m", f"{{v}} intelligence reports of {INTELLIGENCE_WORDS[c]} in the last 5 years")
+      for c in INTELLIGENCE_CATEGORIES),
+    Feature("confidential_reports_12m", "{v} confidential reports naming them in the last 12 months"),
+    Feature("declarations_60m", "{v} declarations (interests, associations, gifts, circumstances) decided in the "
+                                "last 5 years"),
+    Feature("declarations_declined_60m", "{v} declarations declined in the last 5 years"),
+    Feature("proven_cases_known_60m", "{v} misconduct cases proven against them in the last 5 years (outcome "
+                                      "recorded by then)"),
 )
 BY_NAME = {f.name: f for f in FEATURES}
 CATEGORY = "category: "  # a feature per frequent category of the force's own (the complaints' `category` text)
@@ -76,7 +98,8 @@ def words(name: str) -> str:
 # Columns of a snapshot that are not model inputs: who and when, the baselines, and the outcomes.
 KEYS = ("cutoff", "staff_id", "role", "team_id")
 BASELINES = ("matrix_points",)
-OUTCOMES = ("first_known_sustained", "first_known_public_sustained", "first_known_case_opened")
+OUTCOMES = ("first_known_sustained", "first_known_public_sustained", "first_known_case_opened",
+            "first_known_proven_case")
 
 
 def _counts(prefix: str, cond: str) -> str:
@@ -92,6 +115,8 @@ def snapshot_sql(half_life_days: float) -> str:
                                                    "AND a.alerted_at >= c.cutoff - INTERVAL 12 MONTH")
                for f in RED_FLAGS]
     sexual = ", ".join(f"'{a}'" for a in SEXUAL)
+    proven = ", ".join(f"'{o}'" for o in PROVEN_OUTCOMES)
+    by_intel = [_counts(f"intelligence_{g}_60m", f"g.category = '{g}'") for g in INTELLIGENCE_CATEGORIES]
     return f"""
 WITH cut AS (SELECT DISTINCT cutoff::TIMESTAMP AS cutoff FROM _cutoffs),
 recent AS (
@@ -100,6 +125,9 @@ recent AS (
     UNION
     SELECT DISTINCT c.cutoff, a.staff_id FROM cut c JOIN _rank_alerts a
         ON a.kind = 'alert' AND a.alerted_at < c.cutoff AND a.alerted_at >= c.cutoff - INTERVAL 36 MONTH
+    UNION
+    SELECT DISTINCT c.cutoff, g.staff_id FROM cut c JOIN _rank_intelligence g
+        ON g.recorded_at < c.cutoff AND g.recorded_at >= c.cutoff - INTERVAL 36 MONTH
 ),
 pop AS (
     SELECT r.cutoff, s.staff_id, coalesce(s.role, 'unknown') AS role, coalesce(s.team_id, 'unknown') AS team_id,
@@ -153,6 +181,37 @@ cases AS (
     JOIN _rank_dispositions d ON d.alert_id = a.alert_id AND d.outcome = 'open_case'
     GROUP BY c.cutoff, a.staff_id
 ),
+intel AS (
+    SELECT c.cutoff, g.staff_id,
+           {_counts('intelligence_12m',
+                    f"g.category <> '{CONFIDENTIAL_REPORT}' AND g.recorded_at >= c.cutoff - INTERVAL 12 MONTH")},
+           {_counts('intelligence_60m', f"g.category <> '{CONFIDENTIAL_REPORT}'")},
+           {_counts('intelligence_reliable_60m', "g.graded SIMILAR TO '1[AB].*'")},
+           {', '.join(by_intel)},
+           {_counts('confidential_reports_12m',
+                    f"g.category = '{CONFIDENTIAL_REPORT}' AND g.recorded_at >= c.cutoff - INTERVAL 12 MONTH")}
+    FROM cut c JOIN _rank_intelligence g ON g.recorded_at < c.cutoff AND g.recorded_at >= c.cutoff - INTERVAL 60 MONTH
+    GROUP BY c.cutoff, g.staff_id
+),
+decl AS (
+    SELECT c.cutoff, d.staff_id, count(*) AS declarations_60m,
+           {_counts('declarations_declined_60m', "d.decision = 'declined'")}
+    FROM cut c JOIN _rank_declarations d ON d.decided_at < c.cutoff AND d.decided_at >= c.cutoff - INTERVAL 60 MONTH
+    GROUP BY c.cutoff, d.staff_id
+),
+proven_past AS (
+    SELECT c.cutoff, o.staff_id, count(*) AS proven_cases_known_60m
+    FROM cut c JOIN _rank_case_outcomes o ON o.outcome IN ({proven}) AND o.recorded_at < c.cutoff
+                                         AND o.opened_at >= c.cutoff - INTERVAL 60 MONTH
+    GROUP BY c.cutoff, o.staff_id
+),
+proven_future AS (
+    -- A case opened in the twelve months after the cut-off and proven, known from when its outcome was recorded.
+    SELECT c.cutoff, o.staff_id, min(o.recorded_at) AS first_known_proven_case
+    FROM cut c JOIN _rank_case_outcomes o ON o.outcome IN ({proven}) AND o.opened_at >= c.cutoff
+                                         AND o.opened_at < c.cutoff + INTERVAL 12 MONTH
+    GROUP BY c.cutoff, o.staff_id
+),
 joined AS (
     SELECT p.cutoff, p.staff_id, p.role, p.team_id,
            {', '.join(f'coalesce(past.complaints_{m}m, 0) AS complaints_{m}m' for m in WINDOWS)},
@@ -162,6 +221,10 @@ joined AS (
                AS years_of_service,
            {', '.join(f'coalesce(alerts.alerts_red_flag_{f}_12m, 0) AS alerts_red_flag_{f}_12m' for f in RED_FLAGS)},
            coalesce(alerts.amplifier_score, 0) AS amplifier_score,
+           {', '.join(f'coalesce(intel.{n}, 0) AS {n}' for n in _intel_counts())},
+           coalesce(decl.declarations_60m, 0) AS declarations_60m,
+           coalesce(decl.declarations_declined_60m, 0) AS declarations_declined_60m,
+           coalesce(proven_past.proven_cases_known_60m, 0) AS proven_cases_known_60m,
            -- The points matrix as it would have stood at the cut-off on these data: listed only with an alert, the
            -- three-in-twelve one included (weight 1.5, decayed from its latest complaint), plus the complaints.
            CASE WHEN coalesce(past.complaints_12m, 0) >= 3 OR alerts.alert_points IS NOT NULL THEN
@@ -171,12 +234,17 @@ joined AS (
                       * pow(0.5, past.days_since_last_complaint / {float(half_life_days)}) ELSE 0 END
                + coalesce(past.complaints_12m, 0) + 1.5 * coalesce(past.sexual_complaints_12m, 0)
            ELSE 0 END AS matrix_points,
-           future.first_known_sustained, future.first_known_public_sustained, cases.first_known_case_opened
+           future.first_known_sustained, future.first_known_public_sustained, cases.first_known_case_opened,
+           proven_future.first_known_proven_case
     FROM pop p
     LEFT JOIN past ON past.cutoff = p.cutoff AND past.staff_id = p.staff_id
     LEFT JOIN alerts ON alerts.cutoff = p.cutoff AND alerts.staff_id = p.staff_id
     LEFT JOIN future ON future.cutoff = p.cutoff AND future.staff_id = p.staff_id
     LEFT JOIN cases ON cases.cutoff = p.cutoff AND cases.staff_id = p.staff_id
+    LEFT JOIN intel ON intel.cutoff = p.cutoff AND intel.staff_id = p.staff_id
+    LEFT JOIN decl ON decl.cutoff = p.cutoff AND decl.staff_id = p.staff_id
+    LEFT JOIN proven_past ON proven_past.cutoff = p.cutoff AND proven_past.staff_id = p.staff_id
+    LEFT JOIN proven_future ON proven_future.cutoff = p.cutoff AND proven_future.staff_id = p.staff_id
 )
 SELECT *,
        ln((1 + complaints_12m) / (1 + avg(complaints_12m) OVER (PARTITION BY cutoff, role))) AS complaints_12m_vs_role,
@@ -190,3 +258,8 @@ def _past_counts() -> list[str]:
     return ["public_complaints_12m", "public_complaints_60m", "internal_complaints_12m", "internal_complaints_60m",
             *(f"allegation_{a}_60m" for a in ALLEGATIONS), "sexual_complaints_12m", "sustained_known_60m",
             "not_sustained_known_60m", "open_complaints", "repeat_complainant_60m", "complainants_12m"]
+
+
+def _intel_counts() -> list[str]:
+    return ["intelligence_12m", "intelligence_60m", "intelligence_reliable_60m",
+            *(f"intelligence_{c}_60m" for c in INTELLIGENCE_CATEGORIES), "confidential_reports_12m"]

@@ -3,8 +3,9 @@
 A snapshot at cut-off t is positive when its outcome happened in the twelve months after t and was known by the
 date K at which it is used: a model fitted (or tested) at K sees only labels known at K. Which outcome is a
 setting (UPSTANDER_RANK_LABEL): a sustained complaint (complaints feed, its finding known from the complaint's
-close), or an alert an analyst decided to open a case on (the web application's dispositions, published to the
-alert store's `dispositions` table).
+close), an alert an analyst decided to open a case on (the web application's dispositions, published to the
+alert store's `dispositions` table), or a case opened and proven (its outcome recorded in the web application,
+published to `case_outcomes`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ OUTCOME_OF = {
     "sustained_complaint": "first_known_sustained",
     "sustained_public_complaint": "first_known_public_sustained",
     "case_opened": "first_known_case_opened",
+    "proven_case": "first_known_proven_case",
 }
 WORDS = {
     "sustained_complaint": "a complaint received in the next 12 months and found sustained",
     "sustained_public_complaint": "a complaint from the public received in the next 12 months and found sustained",
     "case_opened": "an alert in the next 12 months on which an analyst opened a case",
+    "proven_case": "a misconduct case opened in the next 12 months and proven (an outcome above reflective practice)",
 }
 
 

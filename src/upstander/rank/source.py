@@ -1,5 +1,6 @@
 """What the learned ranking reads: staff and complaints in the contract's shape, normalised into two temporary
-tables, and the alert store's alerts (and dispositions) where there are any.
+tables, and the alert store's alerts and what the web application publishes there (dispositions, intelligence,
+declarations, case outcomes) where there are any.
 
 Optional contract fields (a complaint's `closed`, `origin`, `category`) are read when the feed has them and taken
 as unknown when it does not. Staff fields that describe a person rather than their job (sex, ethnicity, birth year)
@@ -80,13 +81,40 @@ def prepare(con: duckdb.DuckDBPyConnection, delay_months: int) -> Span:
     return Span(row[0], as_of, bool(row[2]), "closed" in have)
 
 
+# The intelligence categories of the web application (web/intelligence/models.py), by the key it publishes, and
+# the word a confidential report linked to a member of staff is published under (web/sync.py).
+INTELLIGENCE_CATEGORIES = ("infiltration", "disclosure", "perverting_justice", "sexual_misconduct", "drugs",
+                           "theft_fraud", "misusing_systems", "abuse_of_authority", "inappropriate_association",
+                           "vulnerability", "assisting_offender", "other")
+CONFIDENTIAL_REPORT = "confidential report"
+# Case outcomes that are a proven breach of the Standards of Professional Behaviour (misconduct or gross
+# misconduct found): anything above "no further action" and reflective practice (web/cases/models.py).
+PROVEN_OUTCOMES = ("written_warning", "final_written_warning", "reduction_in_rank", "dismissal_without_notice",
+                   "would_have_been_dismissed")
+
+# What the web application publishes to the alert store, as the ranking copies it: table -> (its columns as
+# selected, the temporary table's columns). A table the store does not have yet is left empty.
+_PUBLISHED = {
+    "dispositions": ("alert_id, outcome, decided_at::TIMESTAMP",
+                     "alert_id VARCHAR, outcome VARCHAR, decided_at TIMESTAMP"),
+    "intelligence": ("staff_id, graded, category, recorded_at::TIMESTAMP",
+                     "staff_id VARCHAR, graded VARCHAR, category VARCHAR, recorded_at TIMESTAMP"),
+    "declarations": ("staff_id, kind, decision, decided_at::TIMESTAMP",
+                     "staff_id VARCHAR, kind VARCHAR, decision VARCHAR, decided_at TIMESTAMP"),
+    "case_outcomes": ("staff_id, opened_at::TIMESTAMP, outcome, recorded_at::TIMESTAMP",
+                      "staff_id VARCHAR, opened_at TIMESTAMP, outcome VARCHAR, recorded_at TIMESTAMP"),
+}
+
+
 def attach_alerts(con: duckdb.DuckDBPyConnection, home: Path | None) -> bool:
-    """Copy the alert store's alerts (and analysts' dispositions, when published) into `_rank_alerts` and
-    `_rank_dispositions`; False, with empty tables, when there is no alert store."""
+    """Copy the alert store's alerts, and what the web application publishes there (analysts' dispositions,
+    intelligence records, decided declarations, case outcomes), into `_rank_alerts`, `_rank_dispositions`,
+    `_rank_intelligence`, `_rank_declarations` and `_rank_case_outcomes`; False, with empty tables, when there
+    is no alert store."""
     con.execute("""CREATE OR REPLACE TEMP TABLE _rank_alerts (alert_id VARCHAR, staff_id VARCHAR, kind VARCHAR,
                    red_flags INTEGER[], detector_id VARCHAR, alerted_at TIMESTAMP, score DOUBLE, weight DOUBLE)""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE _rank_dispositions (alert_id VARCHAR, outcome VARCHAR,
-                   decided_at TIMESTAMP)""")
+    for table, (_, schema) in _PUBLISHED.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _rank_{table} ({schema})")  # nosec B608  # this module's constants
     path = Path(home) / "alerts.duckdb" if home else None
     if path is None or not path.exists():
         return False
@@ -96,14 +124,13 @@ def attach_alerts(con: duckdb.DuckDBPyConnection, home: Path | None) -> bool:
         alerts = store.sql("""SELECT alert_id, subject_staff_id, kind, red_flags, detector_id,
                                          alerted_at::TIMESTAMP, score, weight FROM alerts""").to_arrow_table()
         tables = {r[0] for r in store.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        dispositions = (store.sql("SELECT alert_id, outcome, decided_at::TIMESTAMP FROM dispositions")
-                        .to_arrow_table()
-                        if "dispositions" in tables else None)
+        published = {t: store.sql(f"SELECT {cols} FROM {t}").to_arrow_table()  # nosec B608  # this module's constants
+                     for t, (cols, _) in _PUBLISHED.items() if t in tables}
     con.register("_alerts_in", alerts)
     con.execute("INSERT INTO _rank_alerts SELECT * FROM _alerts_in")
     con.unregister("_alerts_in")
-    if dispositions is not None:
-        con.register("_disp_in", dispositions)
-        con.execute("INSERT INTO _rank_dispositions SELECT * FROM _disp_in")
-        con.unregister("_disp_in")
+    for table, rows in published.items():
+        con.register("_published_in", rows)
+        con.execute(f"INSERT INTO _rank_{table} SELECT * FROM _published_in")  # nosec B608  # this module's constants
+        con.unregister("_published_in")
     return True

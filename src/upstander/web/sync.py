@@ -21,6 +21,7 @@ from django.db import connections, transaction
 from upstander.detect.alerts import AlertStore
 from upstander.detect.store_files import StoreBusy
 from upstander.lake import Lake
+from upstander.web.cases.models import Case
 from upstander.web.intelligence.models import IntelligenceSubject
 from upstander.web.models import StaffMember, Team
 from upstander.web.portal.models import Report
@@ -142,6 +143,18 @@ def publish_dispositions(home: Path, *, wait: bool = False) -> None:
     _replace_table(home, "dispositions", "alert_id VARCHAR, outcome VARCHAR, decided_at TIMESTAMP", rows, wait=wait)
 
 
+def publish_case_outcomes(home: Path, *, wait: bool = False) -> None:
+    """Cases with a recorded outcome into the alert store's `case_outcomes` table, where the learned ranking reads
+    proven cases as outcomes (UPSTANDER_RANK_LABEL=proven_case) and as a feature once recorded. Replaced whole."""
+    def rows() -> list[tuple[object, ...]]:
+        return [(c.subject_staff_id, c.opened_at.replace(tzinfo=None), c.outcome,
+                 (c.outcome_recorded_at or c.updated_at).replace(tzinfo=None))
+                for c in Case.objects.exclude(outcome="").order_by("reference")]
+
+    _replace_table(home, "case_outcomes", "staff_id VARCHAR, opened_at TIMESTAMP, outcome VARCHAR, "
+                                          "recorded_at TIMESTAMP", rows, wait=wait)
+
+
 def _replace_table(home: Path, table: str, columns: str, rows: Callable[[], list[tuple[object, ...]]], *,
                    wait: bool) -> None:
     """A table the web application publishes to the alert store for the risk matrix, replaced whole in a new copy
@@ -203,4 +216,5 @@ def sync_all(home: Path) -> SyncResult:
     publish_intelligence(home, wait=True)
     publish_declarations(home, wait=True)
     publish_dispositions(home, wait=True)
+    publish_case_outcomes(home, wait=True)
     return SyncResult(staff, seen, new)

@@ -133,3 +133,39 @@ def test_assigning_an_unknown_account_is_refused(world: World) -> None:
     case = _open(world)
     response = world.client(world.analyst).post(reverse("case_assign", args=[case.pk]), {"username": "nobody"})
     assert response.status_code == 400 and "no active account" in response.content.decode()
+
+
+def test_a_recorded_outcome_is_dated_and_published_for_the_learned_ranking(world: World,
+                                                                           django_capture_on_commit_callbacks) -> None:
+    from upstander.detect.alerts import AlertStore
+
+    case = _open(world)
+    update = reverse("case_update", args=[case.pk])
+    form = {"referral": "not_refer", "referral_date": "2026-03-01", "referral_reason": "Local matter.",
+            "severity": "misconduct", "proceedings": "meeting"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert world.client(world.analyst).post(update, form).status_code == 302
+    case.refresh_from_db()
+    assert case.outcome_recorded_at is None  # no outcome yet: nothing to learn from
+    with django_capture_on_commit_callbacks(execute=True):
+        assert world.client(world.analyst).post(update, {**form, "outcome": "written_warning"}).status_code == 302
+    case.refresh_from_db()
+    recorded = case.outcome_recorded_at
+    assert recorded is not None and recorded >= case.opened_at
+    with AlertStore(world.home).reading() as store:
+        rows = store.execute("SELECT staff_id, outcome, recorded_at FROM case_outcomes").fetchall()
+    assert rows == [(case.subject_staff_id, "written_warning", recorded.replace(tzinfo=None))]
+    # Saving other details again keeps the date the outcome was first recorded.
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client(world.analyst).post(update, {**form, "outcome": "written_warning", "lessons_learned": "Brief."})
+    case.refresh_from_db()
+    assert case.outcome_recorded_at == recorded
+
+
+def test_the_ranking_knows_every_intelligence_category_and_only_real_outcomes_as_proven() -> None:
+    from upstander.rank.source import INTELLIGENCE_CATEGORIES, PROVEN_OUTCOMES
+    from upstander.web.intelligence.models import IntelligenceRecord
+
+    assert set(INTELLIGENCE_CATEGORIES) == set(IntelligenceRecord.Category.values)
+    assert set(PROVEN_OUTCOMES) < set(Case.Outcome.values)
+    assert not {"", "no_further_action", "reflective_practice"} & set(PROVEN_OUTCOMES)

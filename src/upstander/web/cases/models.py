@@ -91,6 +91,8 @@ class Case(models.Model):
     severity = models.CharField(max_length=40, choices=Severity.choices, blank=True)
     proceedings = models.CharField(max_length=24, choices=Proceedings.choices, blank=True)
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    # When the outcome was recorded: the learned ranking learns from proven cases as known from this date.
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     listing = models.CharField(max_length=16, choices=Listing.choices, blank=True)
     criminal_referral = models.BooleanField(default=False)
     pension_forfeiture_considered = models.BooleanField(default=False)

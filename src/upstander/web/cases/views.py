@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from upstander import settings as upstander_settings
 from upstander.web.cases.access import visible_cases
 from upstander.web.cases.models import STANDARDS, Case, EngagementEntry
 from upstander.web.cases.rules import NEXT, report_due, transition_problems
@@ -16,6 +19,7 @@ from upstander.web.models import StaffMember, User
 from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted
 from upstander.web.roles import Role
+from upstander.web.sync import publish_case_outcomes
 from upstander.web.views.common import current_user, refuse
 
 
@@ -71,7 +75,7 @@ def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get_case_for_user(request, case_id)
     if case.stage == Case.Stage.CLOSED:
         return _render_case(request, case, ["A closed case cannot be changed."], status=400)
-    post, errors = request.POST, []
+    post, errors, outcome_before = request.POST, [], case.outcome
     for name, choices in _FIELDS.items():
         value = post.get(name, getattr(case, name))
         if value not in {*choices.values, ""} or (name == "referral" and not value):
@@ -95,8 +99,13 @@ def case_update(request: HttpRequest, case_id: int) -> HttpResponse:
         setattr(case, flag, post.get(flag) == "on")
     if errors:
         return _render_case(request, case, errors, status=400)
+    if case.outcome != outcome_before:
+        case.outcome_recorded_at = timezone.now() if case.outcome else None
     case.save()
     record(current_user(request), "change", "case", case.reference, "details updated")
+    if case.outcome != outcome_before:
+        # The learned ranking reads proven cases as outcomes (proven_case), once this change is committed.
+        transaction.on_commit(lambda: publish_case_outcomes(upstander_settings.home()))
     return redirect("case", case_id=case.pk)
 
 
