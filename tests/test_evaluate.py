@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from upstander.evaluate import TruthRow, first_hit_delay, read_truth
+from upstander.evaluate import Lookalike, TruthRow, first_hit_delay, lookalikes_alerted, read_lookalikes, read_truth
 
 START = datetime(2025, 5, 7, 13, 0, tzinfo=UTC)
 DRIFT = TruthRow("SC1", 12, "S1", ("P1",), START, START + timedelta(days=14))
@@ -59,3 +59,31 @@ def test_a_bad_date_in_the_truth_file_names_the_line(tmp_path: Path) -> None:
                    "SC2,1,S2,P2,not a date,2025-05-21T00:00:00+00:00,x\n")
     with pytest.raises(ValueError, match="line 3"):
         read_truth(bad)
+
+
+def _lookalike_alert(staff: str, people: tuple[str, ...]) -> dict:
+    return dict(alert(3, staff=staff, people=people), alert_id="AL1", detector_id="message_volume")
+
+
+@pytest.mark.parametrize(("lookalike", "alerts", "fell"), [
+    # An officer living near a victim: only an alert about that officer naming that victim falls for it.
+    (Lookalike("lives_near_victim", "S7", ("P9",), ""), [_lookalike_alert("S7", ("P9",))], True),
+    (Lookalike("lives_near_victim", "S7", ("P9",), ""), [_lookalike_alert("S7", ("P2",))], False),
+    (Lookalike("lives_near_victim", "S7", ("P9",), ""), [_lookalike_alert("S8", ("P9",))], False),
+    # A busy call handler with nobody in particular: any alert about them.
+    (Lookalike("busy_call_handler", "S7", (), ""), [_lookalike_alert("S7", ())], True),
+    # A victim beside a station: an alert about an innocent officer naming her; a perpetrator's does not count.
+    (Lookalike("victim_near_station", "", ("P9",), ""), [_lookalike_alert("S8", ("P9",))], True),
+    (Lookalike("victim_near_station", "", ("P9",), ""), [_lookalike_alert("S1", ("P9",))], False),
+])
+def test_a_lookalike_counts_as_alerted_only_by_an_alert_that_fell_for_it(lookalike: Lookalike, alerts: list[dict],
+                                                                        fell: bool) -> None:
+    assert bool(lookalikes_alerted([lookalike], alerts, perpetrators={"S1"})) is fell
+
+
+def test_a_lookalikes_file_without_the_columns_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "lookalikes.csv"
+    path.write_text("kind,staff_id\nlives_near_victim,S1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"lookalikes.csv: not a look-alikes file, it lacks note, person_ids"):
+        read_lookalikes(path)
+    assert read_lookalikes(tmp_path / "absent.csv") == []

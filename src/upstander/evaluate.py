@@ -24,8 +24,11 @@ from upstander.detect.alerts import AlertStore
 from upstander.detect.engine import data_span
 from upstander.lake import Lake
 
-GOALS = {"recall": 0.95, "median_delay_days": 14, "alerts_per_1000_staff_week": 5.0, "precision_top20": 0.75,
-         "explained_lookups": 0.99}
+# The goals of detection that generalises (issue 13): on fresh seeds, at least two force sizes.
+GOALS = {"recall": 0.97, "median_delay_days": 7, "max_delay_days": 30, "alerts_per_1000_staff_week": 2.0,
+         "lookalikes_alerted": 0, "top20_share_of_ceiling": 0.8, "explained_lookups": 0.99}
+AT_MOST = {"median_delay_days", "max_delay_days", "alerts_per_1000_staff_week", "lookalikes_alerted"}
+LOOKALIKE_COLUMNS = {"kind", "staff_id", "person_ids", "note"}
 TRUTH_COLUMNS = {"scenario_id", "red_flag", "staff_id", "person_ids", "start", "end", "seed_case"}
 
 
@@ -54,6 +57,48 @@ def read_truth(path: Path) -> list[TruthRow]:
             except ValueError as exc:
                 raise ValueError(f"{path} line {n}: {exc}") from None
     return rows
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    kind: str
+    staff_id: str  # empty when the look-alike is about a person, whoever deals with them
+    person_ids: tuple[str, ...]
+    note: str
+
+
+def read_lookalikes(path: Path) -> list[Lookalike]:
+    """The benign look-alikes the simulator wrote beside the ground truth (lookalikes.csv); none when absent."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = LOOKALIKE_COLUMNS - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: not a look-alikes file, it lacks {', '.join(sorted(missing))}")
+        return [Lookalike(r["kind"], r["staff_id"], tuple(p for p in r["person_ids"].split(";") if p), r["note"])
+                for r in reader]
+
+
+def lookalikes_alerted(lookalikes: list[Lookalike], alerts: list[dict[str, Any]],
+                       perpetrators: set[str]) -> list[dict[str, str]]:
+    """The look-alikes an alert fell for: an alert about the look-alike's member of staff that names one of its
+    people (or any alert about them, when it names nobody), or, for a look-alike about people only, an alert about
+    someone outside the ground truth that names one of them."""
+    hit = []
+    for la in lookalikes:
+        people = set(la.person_ids)
+        for a in alerts:
+            named = set(a["person_ids"] or ())
+            if la.staff_id:
+                fell = a["subject_staff_id"] == la.staff_id and (not people or bool(people & named))
+            else:
+                fell = a["subject_staff_id"] not in perpetrators and bool(people & named)
+            if fell:
+                hit.append({"kind": la.kind, "staff_id": la.staff_id, "person_ids": ";".join(la.person_ids),
+                            "alert_id": a["alert_id"], "detector_id": a["detector_id"]})
+                break
+    return hit
 
 
 def _alerts(home: Path) -> list[dict[str, Any]]:
@@ -115,6 +160,7 @@ def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
         }
     all_found = [f for v in found.values() for f in v]
     all_delays = [x for v in delays.values() for x in v]
+    fell_for = lookalikes_alerted(read_lookalikes(truth_path.with_name("lookalikes.csv")), alerts, perpetrators)
     true_alerts = [a for a in alerts if a["subject_staff_id"] in perpetrators]
     by_detector: dict[str, list[bool]] = defaultdict(list)
     for a in alerts:
@@ -126,6 +172,8 @@ def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
         "scenarios": len({t.scenario_id for t in truth}),
         "recall": round(sum(all_found) / len(all_found), 3) if all_found else None,
         "median_delay_days": round(statistics.median(all_delays), 1) if all_delays else None,
+        "max_delay_days": round(max(all_delays), 1) if all_delays else None,
+        "later_than_30_days": sum(d > 30 for d in all_delays),
         "alerts": len(alerts),
         "alerts_per_1000_staff_week": round(len(alerts) / (n_staff / 1000) / weeks, 2) if weeks and n_staff else None,
         "precision": round(len(true_alerts) / len(alerts), 3) if alerts else None,
@@ -133,8 +181,13 @@ def evaluate(home: Path, truth_path: Path) -> dict[str, Any]:
         "per_detector_precision": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_detector.items())},
         "explained_lookups": _round(explained_share(home, perpetrators), 4),
         "missed": missed,
+        "lookalikes_alerted": len(fell_for),
+        "lookalikes_fell_for": fell_for,
     }
     result.update(_top_precision(home, perpetrators))
+    # Of the perpetrators a perfect top 20 would hold (all of them, or 20), the share that are there.
+    hits, most = result.get("perpetrators_in_top20"), min(20, len(perpetrators))
+    result["top20_share_of_ceiling"] = round(hits / most, 3) if hits is not None and most else None
     result["goals"] = GOALS
     result["met"] = {k: _meets(k, result.get(k)) for k in GOALS}
     result["evaluated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -154,6 +207,7 @@ def _top_precision(home: Path, perpetrators: set[str]) -> dict[str, float | int 
         out[f"precision_top{k}"] = round(sum(s in perpetrators for s in top) / len(top), 3) if top else None
         # With fewer perpetrators than k even a perfect ranking scores below 1: say what the ceiling is.
         out[f"precision_top{k}_ceiling"] = round(min(k, len(perpetrators)) / k, 3)
+        out[f"perpetrators_in_top{k}"] = sum(s in perpetrators for s in top)
     return out
 
 
@@ -164,6 +218,6 @@ def _round(x: float | None, digits: int) -> float | None:
 def _meets(key: str, value: Any) -> bool | None:
     if value is None:
         return None
-    if key in {"median_delay_days", "alerts_per_1000_staff_week"}:
+    if key in AT_MOST:
         return value <= GOALS[key]
     return value >= GOALS[key]
