@@ -33,3 +33,19 @@ def test_the_conflicted_and_those_who_do_not_triage_get_not_found(world: World, 
 
 def test_an_unknown_staff_id_is_not_found(world: World) -> None:
     assert world.client(world.analyst).get(reverse("person", args=["S99999"])).status_code == 404
+
+
+def test_the_timeline_reads_in_words_with_local_times_and_their_zone(world: World) -> None:
+    import re
+
+    from upstander.web.templatetags.upstander_tags import detector_name
+
+    html = world.client(world.analyst).get(reverse("person", args=[world.alert.subject_staff_id])).content.decode()
+    timeline = html[html.index('id="timeline"'):]
+    timeline = timeline[:timeline.index("</section>")]
+    assert detector_name(world.alert.detector_id) in timeline
+    assert world.alert.detector_id + ":" not in timeline  # the detector's name, not its id
+    # Every time is local with its zone (GMT in winter, BST in summer) and machine-readable beside it.
+    shown = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', timeline)
+    assert shown and all(re.fullmatch(r"\d{1,2} \w{3} \d{4} \d{2}:\d{2} (GMT|BST)", text) for _, text in shown)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", re.sub(r"<[^>]+>", " ", timeline))  # no stored codes

@@ -3,6 +3,8 @@ conflicted about them. Contact review runs only when asked for (it reads a year 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import duckdb
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +25,7 @@ from upstander.web.models.access_log import record
 from upstander.web.need_to_know import conflicted
 from upstander.web.portal.access import visible_reports
 from upstander.web.prevention.models import Declaration
+from upstander.web.templatetags.upstander_tags import detector_name
 from upstander.web.triage.models import Alert
 from upstander.web.views.common import current_user, refuse
 
@@ -35,10 +38,23 @@ def _get_staff_for_user(request: HttpRequest, staff_id: str) -> StaffMember:
     return member
 
 
-def _complaints(con: duckdb.DuckDBPyConnection, staff_id: str) -> list[tuple[str, str, str, str]]:
-    return [tuple(r) for r in con.execute(  # type: ignore[misc]
-        """SELECT complaint_id, CAST(received AS VARCHAR), allegation, coalesce(outcome, '')
-           FROM complaints WHERE subject_staff_id = ? ORDER BY received""", [staff_id]).fetchall()]
+# The contract's complaint outcomes as a person reads them.
+_OUTCOME_WORDS = {"pending": "not yet decided", "no_further_action": "no further action",
+                  "service_acceptable": "service acceptable", "service_not_acceptable": "service not acceptable",
+                  "upheld": "upheld", "withdrawn": "withdrawn", "unknown": "outcome not known"}
+
+
+def _complaints(con: duckdb.DuckDBPyConnection, staff_id: str) -> list[tuple[str, datetime, str, str]]:
+    """(complaint id, received as an aware time, allegation in words, outcome in words), oldest first."""
+    rows = con.execute("""SELECT complaint_id, received, allegation, coalesce(outcome, 'pending')
+                          FROM complaints WHERE subject_staff_id = ? ORDER BY received""", [staff_id]).fetchall()
+    return [(cid, _aware(received), str(allegation or "other").replace("_", " "),
+             _OUTCOME_WORDS.get(str(outcome), str(outcome).replace("_", " ")))
+            for cid, received, allegation, outcome in rows]
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @login_required
@@ -59,17 +75,17 @@ def person(request: HttpRequest, staff_id: str) -> HttpResponse:
     declarations = Declaration.objects.filter(staff_id=staff_id)
     reports = visible_reports(user).filter(subject_staff_id=staff_id).order_by("-received_at")
     timeline = sorted(
-        [(a.alerted_at.isoformat(), "alert", f"{a.detector_id}: {a.summary}") for a in alerts]
-        + [(r.received_at.isoformat(), "intelligence", f"{r.reference} ({r.grading}, {r.get_category_display()})")
+        [(a.alerted_at, "alert", f"{detector_name(a.detector_id)}: {a.summary}") for a in alerts]
+        + [(r.received_at, "intelligence", f"{r.reference} ({r.grading}, {r.get_category_display()})")
            for r in intel]
-        + [(c[1], "complaint", f"{c[2]} ({c[3] or 'pending'})") for c in complaints]
-        + [(c.opened_at.isoformat(), "case", f"{c.reference} opened") for c in cases]
-        + [(r.received_at.isoformat(), "report", f"{r.reference} confidential report ({r.get_route_display().lower()})")
+        + [(c[1], "complaint", f"{c[0]}: {c[2]} ({c[3]})") for c in complaints]
+        + [(c.opened_at, "case", f"{c.reference} opened") for c in cases]
+        + [(r.received_at, "confidential report", f"{r.reference} ({r.get_route_display().lower()})")
            for r in reports]
-        + [(d.declared_at.isoformat(), "declaration",
+        + [(d.declared_at, "declaration",
             f"{d.reference} {d.get_kind_display().lower()} ({d.get_decision_display().lower()})")
            for d in declarations],
-        reverse=True)
+        key=lambda entry: entry[0], reverse=True)
     watch = next((w for w in watchlist.entries(home) if w.staff_id == staff_id), None)
     return render(request, "intelligence/person.html", {
         "member": member, "risk": risk, "ranking": ranked, "standing": standing,
