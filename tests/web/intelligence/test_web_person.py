@@ -38,12 +38,14 @@ def test_an_unknown_staff_id_is_not_found(world: World) -> None:
 def test_the_timeline_reads_in_words_with_local_times_and_their_zone(world: World) -> None:
     import re
 
+    from django.utils.html import escape
+
     from upstander.web.templatetags.upstander_tags import detector_name
 
     html = world.client(world.analyst).get(reverse("person", args=[world.alert.subject_staff_id])).content.decode()
     timeline = html[html.index('id="timeline"'):]
     timeline = timeline[:timeline.index("</section>")]
-    assert detector_name(world.alert.detector_id) in timeline
+    assert escape(detector_name(world.alert.detector_id)) in timeline  # as the page escapes it
     assert world.alert.detector_id + ":" not in timeline  # the detector's name, not its id
     # Every time is local with its zone (GMT in winter, BST in summer) and machine-readable beside it.
     shown = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', timeline)
