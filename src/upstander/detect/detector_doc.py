@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from upstander.detect.catalogue import load_detectors
+from upstander.detect.catalogue import context_dir, load_detectors
 from upstander.detect.lexicon import read_lexicon
 
 INTRO = """# Detectors
@@ -29,7 +29,31 @@ duty and until when the policing purpose lasted), `met_spans` (the same for each
 that a later job never explains earlier contact), `public_comms` (work-device contact with the public, matched
 to force records, with local time and duty status), `lookups` (every look-up with the explanation the data
 gives, or none), `stays` and `undeployed_stays` (stay-points from positions, and those no deployment
-explains), `stays_near_met`, `person_risk`, `message_terms` (the lexicon matched against message text).
+explains), `stays_near_met`, `person_risk`, `message_terms` (the lexicon matched against message text),
+`shared_lines`, `team_cases` and `explained_contacts` (below).
+
+**Every duty that meets the public creates a relationship.** `met_spans` holds one span per relationship, each
+with its purpose window; contact after the window is what `contact_after_purpose` reads, and contact inside it
+is explained for every other detector. The kinds, from the header of `context/20_met_spans.sql`:
+
+{relationships}
+
+**Contacts explained by the team's work, computed once.** `explained_contacts` gives every work-device contact
+with the public the first explanation the data offers, the way `lookups` does for look-ups: `involved` (a
+relationship above covers the moment, from a day before it began), `team` (on duty, and the member of staff's
+team holds a case the person is in: `team_cases`, the owning team until it transfers the case, the receiving
+team from then, each until the case closes), or `shared_line`. `message_volume` counts only unexplained
+contact, for the member of staff and for the peers they are compared with; `contact_with_criminals` counts only
+unexplained contact; `contact_after_purpose` and `disposals_for_associates` leave out shared lines.
+
+**Shared work lines are recognised from the data.** `shared_lines` marks a number or address on each day on
+which, over the 28 days ending that day, at least 8 members of staff from at least 3 teams contacted it, with a
+week or more between the first and last contact, not counting anyone who had met the person behind the number
+through duty. The thresholds do not scale with the size of the force: the staff one member of the public deals
+with are set by the roles in that person's cases (a call taker, one or two attending officers, an officer in
+charge, a supervisor), and those who met them are not counted at all, while a partner agency's callers grow
+with the force, so a larger force recognises the line sooner. A detector reading it looks back 27 days more
+than the contacts it counts.
 
 **Stay-points are kept, not recomputed.** Ordering every stationary fix of every device was most of a daily
 run, so the DuckDB engine keeps stay-points in the alert store (`derived_stays`, written in the run's copy of
@@ -78,8 +102,16 @@ reason. Red flag 13 (amplifiers) never raises a triage alert; it weighs other si
 """
 
 
+def relationships() -> str:
+    """The markdown table of relationship kinds written in the header of 20_met_spans.sql."""
+    text = (context_dir() / "20_met_spans.sql").read_text(encoding="utf-8")
+    rows = [line[3:] for line in text.splitlines() if line.startswith("-- |")]
+    return "\n".join([*rows[:1], "|---|---|---|---|---|---|", *rows[1:]])
+
+
 def render() -> str:
-    parts = [INTRO, "| detector | red flags | category | weight | seed case |", "|---|---|---|---|---|"]
+    parts = [INTRO.replace("{relationships}", relationships()),
+             "| detector | red flags | category | weight | seed case |", "|---|---|---|---|---|"]
     detectors = load_detectors()
     for d in detectors:
         flags = ", ".join(str(f) for f in d.red_flags)

@@ -5,16 +5,21 @@
 -- category = "sexual_misconduct"
 -- weight = 2.5
 -- lookback_days = 56
+-- lookahead_days = 1
 -- key = ["subject_staff_id"]
 -- feeds = ["communications", "staff"]
 -- alert = "One alert per member of staff: each week (Monday to Sunday) in which their unexplained public contacts over the four weeks to its end stood far above their role peers adds to it."
--- reading = """One alert per member of staff. Counts calls and messages with members of the public that no
--- current policing purpose explains (not a person in a case the member of staff is working), per four-week
--- window, and compares them with everyone else in the same role that window. A week is judged when it is
--- over (or at the end of the data, and again when more of it arrives), so the alert time is the end of the
--- first week that crossed the line. The evidence is the contacts in the windows that crossed the line; the summary gives the count, the peers' mean and how many standard
--- deviations above it. Officers in charge phoning their victims, and neighbourhood officers with many
--- community contacts, are compared with peers doing the same work."""
+-- reading = """One alert per member of staff. Counts calls and messages with members of the public that the
+-- force's data does not explain, per four-week window, and compares them with everyone else in the same role
+-- that window, whose counts leave out explained work in the same way. Explained (`explained_contacts`): a
+-- person the member of staff met through duty while that purpose lasted (an incident, a detention), a person
+-- in a case their team holds, contacted on duty (a domestic abuse specialist phoning the victims of her unit's
+-- cases neither alerts nor lifts the peers' mean), or a shared work line such as a partner agency's. A week
+-- is judged when it is over (or at the end of the data, and again when more of it arrives), so the alert time
+-- is the end of the first week that crossed the line. The evidence is the contacts in the windows that crossed
+-- the line; the summary gives the count, the peers' mean and how many standard deviations above it. An
+-- involvement explains contact from a day before it began (the call that led to the job), so findings look a
+-- day ahead; whether a line is shared is judged on the 28 days before each contact, inside the look-back."""
 -- [parameters.min_contacts]
 -- value = 40
 -- why = "Ten unexplained contacts a week; below that a peer comparison is noise. 1704 in 12 months is about 130 in four weeks."
@@ -22,14 +27,10 @@
 -- value = 4.0
 -- why = "Four standard deviations above role peers: far above, not merely busy."
 WITH unexplained AS (
-    -- No involvement's purpose covers the contact at the moment it happened.
     SELECT pc.staff_id, pc.comm_id, pc.occurred_at,
            CAST(floor((epoch(pc.occurred_at) / 86400 + 3) / 7) AS BIGINT) AS week
-    FROM public_comms pc
-    LEFT JOIN met_spans m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
-                         AND pc.occurred_at BETWEEN m.met_at AND m.purpose_until
-    WHERE pc.occurred_at >= :since AND m.staff_id IS NULL
-    GROUP BY pc.staff_id, pc.comm_id, pc.occurred_at
+    FROM explained_contacts pc
+    WHERE pc.occurred_at >= :since AND pc.explanation IS NULL
 ),
 weekly AS (
     SELECT staff_id, week, count(*) AS n FROM unexplained GROUP BY staff_id, week

@@ -13,7 +13,9 @@
 -- call or message between the same member of staff and a member of the public (not a colleague). Teams whose
 -- job is disposals (a central ticket office) dispose of records every day without such contact and do not
 -- alert; it is the pairing with private contact that matters. Disposals count together within thirty days of
--- one another; the contact may come up to a day after the disposal (a day's look-ahead)."""
+-- one another; the contact may come up to a day after the disposal (a day's look-ahead). Calls to shared work
+-- lines (a partner agency's number that many staff in several teams call) are work, not private contact, and
+-- do not count."""
 -- [parameters.min_disposals]
 -- value = 2
 -- why = "One disposal next to a call may be a driver ringing about their own ticket; two is a pattern worth a look."
@@ -28,7 +30,7 @@ linked AS (
     SELECT d.audit_id, d.staff_id, d.occurred_at, epoch(d.occurred_at) AS t, min(c.comm_id) AS comm_id,
            min(c.counterpart) AS counterpart
     FROM disposals d
-    JOIN public_comms c ON c.staff_id = d.staff_id
+    JOIN explained_contacts c ON c.staff_id = d.staff_id AND NOT c.shared_line
          AND c.occurred_at BETWEEN d.occurred_at - INTERVAL 1 DAY AND d.occurred_at + INTERVAL 1 DAY
     GROUP BY d.audit_id, d.staff_id, d.occurred_at
 ),

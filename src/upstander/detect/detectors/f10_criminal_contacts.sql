@@ -1,7 +1,7 @@
 -- id = "contact_with_criminals"
 -- title = "Work-device contact with organised-crime nominals or suspects, with no policing purpose"
 -- red_flags = [10]
--- seed_case = "corruption case studies 1, 4 and 7"
+-- seed_case = "corruption case studies 1, 4 and 7; APSP case study 7"
 -- category = "inappropriate_association"
 -- weight = 3.0
 -- lookback_days = 90
@@ -9,13 +9,16 @@
 -- key = ["subject_staff_id", "person_ids"]
 -- feeds = ["communications", "people", "incidents", "incident_people", "duties", "staff"]
 -- alert = "One alert per member of staff and person known for criminality: each day of contact with an organised-crime nominal, or of a second contact with a suspect within thirty days, adds to it."
--- reading = """One alert per member of staff and person. The person is a watched organised-crime nominal, or a
--- suspect or detainee in force records contacted off duty, and the evidence is calls and messages with them
--- at times the member of staff had no policing purpose with that person: not assigned to any of their
--- incidents then, and not, on duty, a resident of the area they were working who was in an incident there.
--- A suspect counts from the time they were recorded as one. An undeclared association; in corruption case
--- study 7 the calls came on the day warrants were executed. An involvement explains contact from a day before
--- it began (the call that led to the job), so findings look a day ahead."""
+-- reading = """One alert per member of staff and person. The person is a watched organised-crime nominal, a
+-- former detainee, or a suspect in force records contacted off duty, and the evidence is calls and messages
+-- with them at times nothing in the data explains (`explained_contacts`): no relationship through duty then
+-- (an incident they were assigned to, a detention they met the person in), no case their team holds that the
+-- person is in, not a shared work line, and not, on duty, a resident of the area they were working who was in
+-- an incident there. A suspect counts from the time they were recorded as one, a detainee from booking in;
+-- contact with a former detainee counts on duty as well (APSP case study 7: contact begun in custody went on
+-- after release). An undeclared association; in corruption case study 7 the calls came on the day warrants
+-- were executed. An involvement explains contact from a day before it began (the call that led to the job), so
+-- findings look a day ahead."""
 -- [parameters.min_contacts_suspect]
 -- value = 2
 -- why = "A suspect may ring an officer once by mistake or for a legitimate reason; twice with no purpose is an association."
@@ -26,9 +29,13 @@ WITH criminal AS (
     SELECT person_id, 'organised-crime nominal' AS why, TIMESTAMPTZ '1900-01-01 00:00:00+00' AS known_from
     FROM person_risk WHERE watch_reason = 'ocg_nominal'
     UNION ALL
-    SELECT person_id, 'suspect in force records' AS why, min(recorded_at) AS known_from FROM incident_people
+    SELECT person_id, 'former detainee' AS why, min(booked_in) AS known_from FROM custody GROUP BY person_id
+    UNION ALL
+    SELECT person_id, CASE WHEN role = 'detainee' THEN 'former detainee' ELSE 'suspect in force records' END AS why,
+           min(recorded_at) AS known_from
+    FROM incident_people
     WHERE role IN ('suspect', 'detainee')
-    GROUP BY person_id
+    GROUP BY person_id, role
 ),
 area_people AS (
     -- People in incidents in each policing area over time: neighbourhood officers keep in touch with
@@ -37,14 +44,17 @@ area_people AS (
     FROM incident_people ip JOIN incidents i ON i.incident_id = ip.incident_id
 ),
 candidates AS (
-    SELECT pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, pc.on_duty, min(cr.why) AS why
-    FROM public_comms pc
+    -- The strongest reason the person counts at that moment: a nominal, then a former detainee, then a suspect.
+    SELECT pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, pc.on_duty,
+           CASE min(CASE cr.why WHEN 'organised-crime nominal' THEN 1 WHEN 'former detainee' THEN 2 ELSE 3 END)
+                WHEN 1 THEN 'organised-crime nominal' WHEN 2 THEN 'former detainee'
+                ELSE 'suspect in force records' END AS why
+    FROM explained_contacts pc
     JOIN criminal cr ON cr.person_id = pc.person_id AND cr.known_from <= pc.occurred_at
-    LEFT JOIN met_spans m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
-                         AND pc.occurred_at BETWEEN m.met_at - INTERVAL 1 DAY AND m.purpose_until
-    WHERE pc.occurred_at >= :since AND m.staff_id IS NULL
-      -- A suspect counts only off duty: on duty, officers ring suspects and witnesses for many reasons.
-      AND (cr.why = 'organised-crime nominal' OR NOT pc.on_duty)
+    WHERE pc.occurred_at >= :since AND pc.explanation IS NULL
+      -- A suspect counts only off duty: on duty, officers ring suspects and witnesses for many reasons. A former
+      -- detainee counts on duty too: the detention is over and no purpose covers the contact.
+      AND (cr.why IN ('organised-crime nominal', 'former detainee') OR NOT pc.on_duty)
     GROUP BY pc.comm_id, pc.staff_id, pc.person_id, pc.occurred_at, pc.on_duty
 ),
 -- On duty in an area where the person was in an incident in the previous 60 days: a resident they police.
