@@ -104,7 +104,7 @@ SELECT p.staff_id AS subject_staff_id,
                                    + :week_weight * (p.weeks - 1) * p.regularity)
              * (1 + 0.5 * least(pr.vulnerabilities, 2)), 3) AS score,
        p.evidence,
-       p.contacts || ' contacts outside the policing purpose, ' || round(100 * p.night_share) || '% at night, '
+       p.contacts || CASE WHEN p.contacts = 1 THEN ' contact' ELSE ' contacts' END || ' outside the policing purpose, ' || round(100 * p.night_share) || '% at night, '
            || round(100 * p.off_duty_share) || '% off duty' || CASE WHEN p.rising THEN ', rising' ELSE '' END
            || CASE WHEN p.weeks > 1 THEN ', in ' || p.weeks || ' different weeks' ELSE '' END
            AS summary
