@@ -49,7 +49,8 @@ def catalogue() -> tuple[tuple[type[Scenario], float], ...]:
     for cases, share in ((APSP_CASES, APSP_SHARE_OF_CASES), (CORRUPTION_CASES, 1 - APSP_SHARE_OF_CASES)):
         total = sum(getattr(k, "weight", 1.0) for k in cases)
         kinds += [(k, CASE_SHARE * share * getattr(k, "weight", 1.0) / total) for k in cases] if total else []
-    return tuple(kinds)
+    total = sum(w for _, w in kinds)  # a set with no scenarios yet leaves its share to the others
+    return tuple((k, w / total) for k, w in kinds)
 
 
 def plan_scenarios(world: World, every_flag: bool, every_case: bool = False) -> list[Scenario]:
