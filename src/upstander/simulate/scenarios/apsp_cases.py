@@ -110,8 +110,9 @@ class BurglaryKitBanter(CaseScenario):
         if channel == "call":  # the forensic picture: one text, many unanswered calls
             self.contact(ctx, t, woman, "Have you got my messages.", channel="sms")
         else:
-            self.contact(ctx, t, woman, pick(rng, PROFESSIONAL, ref=job.incident_id) + " X", channel=text_channel,
-                         extra=(12,))
+            officer = f"{world.wf.forename[self.staff]} {world.wf.surname[self.staff]}"
+            self.contact(ctx, t, woman, pick(rng, PROFESSIONAL, ref=job.incident_id, officer=officer) + " X",
+                         channel=text_channel, extra=(12,))
             if t is not None:
                 self.contact(ctx, t + int(rng.integers(600, 4 * HOUR)), woman, "X", channel=text_channel,
                              direction="inbound")
@@ -200,9 +201,10 @@ class OnDutyVisits(CaseScenario):
                            silent=silent)
         if self.variant["channel"] != "none":
             for day in self.days_from(ctx, ctx.d + 2, span, max(3, int(span / 4))):
-                body = pick(rng, FRIENDLY + INTIMATE)
+                warm = rng.random() < 0.5
+                body = pick(rng, INTIMATE if warm else FRIENDLY)
                 self.contact(ctx, self.moment(ctx, day, "both"), woman, body, channel=self.variant["channel"],
-                             extra=(12,) if body in INTIMATE else ())
+                             extra=(12,) if warm else ())
 
 
 class DispatcherHeldLog(CaseScenario):
@@ -255,7 +257,7 @@ class DispatcherHeldLog(CaseScenario):
         n = int(rng.integers(3, 6)) if self.variant["volume"] == "few" else int(rng.integers(6, 14))
         t = max(closed + HOUR, local_time(world, int(day), 20.5))
         for k in range(n):
-            body = pick(rng, FRIENDLY) if k == 0 else pick(rng, INTIMATE + PERSONAL_CHANNEL)
+            body = pick(rng, FRIENDLY) if k == 0 else pick(rng, INTIMATE if rng.random() < 0.7 else PERSONAL_CHANNEL)
             self.contact(ctx, t, woman, body, channel=self.variant["channel"], extra=() if k == 0 else (12,))
             t += int(rng.integers(5 * 60, 50 * 60)) if k < 4 else int(rng.integers(DAY // 2, 3 * DAY))
 

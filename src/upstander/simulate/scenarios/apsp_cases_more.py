@@ -151,7 +151,7 @@ class CustodyDetainee(CaseScenario):
         for k, day in enumerate(self.days_from(ctx, first_day, span, n)):
             t = self.moment(ctx, day) or self.moment(ctx, day, "off_duty")
             channel = self.variant["channel"] if rng.random() < 0.75 else "call"
-            body = pick(rng, FRIENDLY) if k < 2 else pick(rng, INTIMATE + PERSONAL_CHANNEL)
+            body = pick(rng, FRIENDLY) if k < 2 else pick(rng, INTIMATE if rng.random() < 0.7 else PERSONAL_CHANNEL)
             self.contact(ctx, t, man, body, channel=channel, extra=(10,) if channel == "call" else (10, 12) if k >= 2
                          else (10,))
             if t is not None and rng.random() < 0.4:
@@ -366,13 +366,14 @@ class ChessAfterHandover(CaseScenario):
         pid = ppl.person_id[woman]
         first = ctx.d + int(rng.integers(2, 4))
         channel = self.variant["channel"]
-        if channel != "personal_email":
+        weekly = self.variant["duty"] == "on_duty_weekly_calls"
+        if channel != "personal_email" and not weekly:
             n = 3 if self.variant["volume"] == "few" else int(rng.integers(5, 10))
             for k, day in enumerate(self.days_from(ctx, first, 18, n, escalate=False)):
                 t = self.moment(ctx, day, "off_duty" if self.variant["duty"] != "both" else "both")
-                body = pick(rng, FRIENDLY) if k < 2 else pick(rng, INTIMATE + PERSONAL_CHANNEL)
+                body = pick(rng, FRIENDLY) if k < 2 else pick(rng, INTIMATE if rng.random() < 0.7 else PERSONAL_CHANNEL)
                 self.contact(ctx, t, woman, body, channel=channel, extra=(12,) if k >= 2 else ())
-        if self.variant["duty"] == "on_duty_weekly_calls":
+        if weekly:  # nothing but a short call on duty each week, for as long as the data run
             day = first + 5
             while day < world.days:
                 on = next((d for d in range(day, min(day + 4, world.days)) if self.duty(world, d)), None)
