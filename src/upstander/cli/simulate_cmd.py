@@ -15,13 +15,14 @@ from upstander.simulate.engine import DEFAULT_START, SimulationResult, simulate
 
 
 def run_simulation(staff: int, days: int, seed: int, out: Path, every_flag: bool, corrupt: bool,
-                   start: date = DEFAULT_START, quiet: bool = False) -> SimulationResult:
+                   start: date = DEFAULT_START, quiet: bool = False, every_case: bool = False) -> SimulationResult:
     if quiet:
-        return simulate(staff, days, seed, out, every_flag=every_flag, corrupt=corrupt, start=start)
+        return simulate(staff, days, seed, out, every_flag=every_flag, corrupt=corrupt, start=start,
+                        every_case=every_case)
     with progress_bar() as bar:
         task = bar.add_task(f"Simulating {staff:,} staff", total=days)
         return simulate(staff, days, seed, out, every_flag=every_flag, corrupt=corrupt, start=start,
-                        on_day=lambda _d: bar.advance(task))
+                        on_day=lambda _d: bar.advance(task), every_case=every_case)
 
 
 def summary_table(result: SimulationResult) -> Table:
@@ -40,6 +41,8 @@ def simulate_command(
     seed: int = typer.Option(1, "--seed", help="Random seed: the same seed gives the same delivery."),
     out: Path = typer.Option(..., "--out", help="Directory to write the delivery to (created if missing)."),
     every_flag: bool = typer.Option(False, "--every-flag", help="Guarantee a scenario for every red flag 1-12."),
+    every_case: bool = typer.Option(False, "--every-case",
+                                    help="Inject at least one scenario for each case study in the seeds."),
     corrupt: bool = typer.Option(False, "--corrupt", help="Add realistic bad rows, listed in corruptions.csv."),
     start: str = typer.Option(DEFAULT_START.isoformat(), "--start", help="First day, YYYY-MM-DD."),
     json_output: bool = typer.Option(False, "--json", help="Print a JSON summary instead of a table."),
@@ -50,7 +53,8 @@ def simulate_command(
     except ValueError:
         raise typer.BadParameter(f"--start must be a date YYYY-MM-DD, got {start!r}") from None
     try:
-        result = run_simulation(staff, days, seed, out, every_flag, corrupt, first, quiet=json_output)
+        result = run_simulation(staff, days, seed, out, every_flag, corrupt, first, quiet=json_output,
+                                every_case=every_case)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if json_output:

@@ -42,14 +42,15 @@ class SimulationResult:
 
 
 def simulate(staff: int, days: int, seed: int, out: Path, *, every_flag: bool = False, corrupt: bool = False,
-             start: date = DEFAULT_START, on_day: Callable[[int], None] | None = None) -> SimulationResult:
+             start: date = DEFAULT_START, on_day: Callable[[int], None] | None = None,
+             every_case: bool = False) -> SimulationResult:
     if staff < 50:
         raise ValueError("--staff must be at least 50: a smaller force has too few teams to roster")
     if days < 1:
         raise ValueError("--days must be at least 1")
     began = time.perf_counter()
     world = build_world(seed, staff, start, days)
-    scenarios = plan_scenarios(world, every_flag)
+    scenarios = plan_scenarios(world, every_flag, every_case)
     lookalikes = build_lookalikes(world, {s.staff for s in scenarios})
     schedule = Schedule(start, days)
     movement = Movement(world)
@@ -91,7 +92,8 @@ def simulate(staff: int, days: int, seed: int, out: Path, *, every_flag: bool = 
         result.corruptions = corrupt_delivery(out, seed)
     (out / "delivery.json").write_text(json.dumps({
         "generator": "upstander simulate", "staff": staff, "days": days, "seed": seed, "start": start.isoformat(),
-        "every_flag": every_flag, "corrupt": corrupt, "rows": result.rows, "scenarios": result.scenarios,
+        "every_flag": every_flag, "every_case": every_case, "corrupt": corrupt, "rows": result.rows,
+        "scenarios": result.scenarios,
     }, indent=2))
     return result
 

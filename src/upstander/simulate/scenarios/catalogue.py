@@ -1,13 +1,16 @@
 """Which scenarios a simulated force gets: how many (a handful per thousand staff a year), of which kinds,
-who commits them and when, and with `--every-flag` at least one of every red flag 1-12."""
+who commits them and when; with `--every-flag` at least one of every red flag 1-12, and with `--every-case` at
+least one scenario for each of the 18 case studies in the seeds."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from upstander.simulate.scenarios.apsp import ContactDrift, ContactDriftSilent, LowPriorityLog, NumerousVisits
+from upstander.simulate.scenarios.apsp_cases import APSP_CASES
 from upstander.simulate.scenarios.base import INTENSITIES, INTENSITY_P, Scenario
 from upstander.simulate.scenarios.conduct import ColleagueHarassment, ComplaintsAccumulate, MovedInWithVictim
+from upstander.simulate.scenarios.corruption_cases import CORRUPTION_CASES
 from upstander.simulate.scenarios.misuse import (
     DisposalsForAssociates,
     HighVolume,
@@ -33,13 +36,31 @@ ARCHETYPES: tuple[tuple[type[Scenario], float], ...] = (
     (MovedInWithVictim, 0.06),
 )
 PER_THOUSAND_STAFF_YEAR = 5.0
+# Half of a force's scenarios follow one case study closely, half are the archetypes above. APSP is "almost 60%
+# of corruption investigations" (seed 001), so the APSP case studies get 60% of the case-study half; within each
+# set a class's own `weight` (1 unless it says) reflects how common the seeds say its pattern is.
+CASE_SHARE = 0.5
+APSP_SHARE_OF_CASES = 0.6
 
 
-def plan_scenarios(world: World, every_flag: bool) -> list[Scenario]:
+def catalogue() -> tuple[tuple[type[Scenario], float], ...]:
+    """Every kind a normal simulation draws from, with its probability."""
+    kinds = [(k, w * (1 - CASE_SHARE)) for k, w in ARCHETYPES]
+    for cases, share in ((APSP_CASES, APSP_SHARE_OF_CASES), (CORRUPTION_CASES, 1 - APSP_SHARE_OF_CASES)):
+        total = sum(getattr(k, "weight", 1.0) for k in cases)
+        kinds += [(k, CASE_SHARE * share * getattr(k, "weight", 1.0) / total) for k in cases] if total else []
+    total = sum(w for _, w in kinds)  # a set with no scenarios yet leaves its share to the others
+    return tuple((k, w / total) for k, w in kinds)
+
+
+def plan_scenarios(world: World, every_flag: bool, every_case: bool = False) -> list[Scenario]:
     rng = np.random.default_rng([world.seed, 6])
     expected = PER_THOUSAND_STAFF_YEAR * world.wf.n / 1000 * world.days / 365
-    kinds = [ARCHETYPES[i][0] for i in rng.choice(len(ARCHETYPES), rng.poisson(expected),
-                                                  p=_normalised([w for _, w in ARCHETYPES]))]
+    kinds_p = catalogue()
+    kinds = [kinds_p[i][0] for i in rng.choice(len(kinds_p), rng.poisson(expected),
+                                               p=_normalised([w for _, w in kinds_p]))]
+    if every_case:
+        kinds += [k for k in (*APSP_CASES, *CORRUPTION_CASES) if k not in kinds]
     if every_flag:
         covered = {f for k in kinds for f in k.flags}
         for kind, _ in ARCHETYPES:
@@ -53,7 +74,8 @@ def plan_scenarios(world: World, every_flag: bool) -> list[Scenario]:
         if staff is None:
             continue
         used.add(staff)
-        latest = max(1, world.days - 21) if not every_flag else max(1, min(4, world.days // 6))
+        early = every_flag or every_case
+        latest = max(1, world.days - 21) if not early else max(1, min(4, world.days // 6))
         start = int(rng.integers(0, latest))
         intensity = str(rng.choice(INTENSITIES, p=INTENSITY_P))
         scenarios.append(kind(f"SC{n:04d}", staff, start, intensity, world))
