@@ -90,7 +90,7 @@ def test_people_named_in_truth_are_real_and_in_the_records_the_case_touches(deli
     known = {p for (p,) in _q(delivery, "SELECT person_id FROM people")}
     persons = {p for r in _truth(delivery) for p in r["person_ids"].split(";") if p}
     assert persons and persons <= known
-    ocg = [r for r in _truth(delivery) if r["archetype"] == "exploitation_team_calls" and r["red_flag"] == "4"][0]
+    ocg = next(r for r in _truth(delivery) if r["archetype"] == "exploitation_team_calls" and r["red_flag"] == "4")
     viewed = _q(delivery, f"SELECT count(*) FROM audit a JOIN custody c ON a.object_id = c.custody_id "
                           f"WHERE a.staff_id = '{ocg['staff_id']}' AND a.object_type = 'custody'")[0][0]
     assert viewed >= 1  # custody records of the group's members, booked by other officers
@@ -102,7 +102,7 @@ def test_dwell_near_her_home_for_the_cake(delivery: Path) -> None:
 
 
 def test_secrecy_words_of_case_study_four_are_in_the_texts(delivery: Path) -> None:
-    leak = [r for r in _truth(delivery) if r["archetype"] == "coerced_partner_leak"][0]
+    leak = next(r for r in _truth(delivery) if r["archetype"] == "coerced_partner_leak")
     texts = {t for (t,) in _q(delivery, f"SELECT text FROM communications WHERE staff_id = '{leak['staff_id']}'")}
     assert "You can't show anyone and delete it after" in texts
 

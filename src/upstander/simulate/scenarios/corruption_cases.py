@@ -148,7 +148,7 @@ class OffDutyInterference(CaseStudy):
             self.look_up(ctx, t + int(rng.integers(60, 600)), "records", "view", "person", spid, 4, [spid])
             if rng.random() < 0.7:
                 self.text(ctx, t + int(rng.integers(HOUR, 4 * HOUR)), ppl.phones[suspect][0],
-                          pick(rng, ASSOCIATE + ("Say nothing, I'll sort it", "Don't go in for interview yet")),
+                          pick(rng, (*ASSOCIATE, "Say nothing, I'll sort it", "Don't go in for interview yet")),
                           (10,), spid, channel=self.channel)
 
 
