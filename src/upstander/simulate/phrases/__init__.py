@@ -1,0 +1,1 @@
+"""The phrase bank: message texts as data, one CSV per register (stage,text)."""
