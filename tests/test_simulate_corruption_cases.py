@@ -19,7 +19,7 @@ from upstander.simulate.world import World, build_world
 STAFF, DAYS, SEED = 300, 40, 11
 
 
-def _inject(world: World, every_flag: bool) -> list:
+def _inject(world: World, every_flag: bool, every_case: bool = False) -> list:
     """One of each case study, each perpetrator drawn from the roles and units the case names."""
     rng = np.random.default_rng(3)
     used: set[int] = set()
