@@ -136,6 +136,8 @@ def open_incident(world: World, rows: DayRows, rng: np.random.Generator, kind: s
             rows["incident_people"].add(incident_id=incident_id, person_id=world.people.person_id[p], role=role,
                                         recorded_at=opened + int(rng.integers(60, 1800)))
             world.person_incidents[p].append(incident_id)
+            if role == "suspect":
+                world.suspect_since.setdefault(p, opened)
     return job
 
 
