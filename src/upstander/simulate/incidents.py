@@ -80,6 +80,7 @@ class Job:
     attending: list[int] = field(default_factory=list)
     owner: int | None = None
     investigated: bool = False
+    transferred_at: int | None = None  # when an investigating team took it on
 
 
 def person_home(world: World, person: int) -> tuple[float, float]:
