@@ -162,7 +162,7 @@ class VictimCallsOic:
             else:  # answered on duty; off duty it rings out to voicemail
                 comm(world, routine.rows_at(t), owner, t, "inbound", "call", number,
                      int(rng.integers(40, 900)) if on else int(rng.integers(0, 40)))
-            if not on or rng.random() < 0.3:
+            if rng.random() < (0.5 if not on else 0.15):  # she returns some missed calls, not all
                 self.reply(routine, owner, number, job, d, t, on)
         return n
 

@@ -30,8 +30,10 @@ def places(world: World, taken: set[int], out: LookAlikes) -> None:
     victims = [int(v) for v in world.da_victims]
     if not victims:
         return
+    neighbours: set[int] = set()  # victims an officer now lives beside: they stay where they are
     for s in pick_staff(world, rng, {"constable", "pcso"}, {"response", "neighbourhood"}, taken, k):
         v = int(rng.choice(victims))
+        neighbours.add(v)
         a = _address_near(world, g.addr_lat[ppl.addr[v]], g.addr_lon[ppl.addr[v]], rng, 0.0012)
         if a is None or a == ppl.addr[v]:
             continue
@@ -48,7 +50,7 @@ def places(world: World, taken: set[int], out: LookAlikes) -> None:
         lat, lon = world.geo.station_latlon(station)
         for v in rng.choice(victims, min(2, len(victims)), replace=False):
             a = _address_near(world, lat, lon, rng, 0.0015)
-            if a is not None:
+            if a is not None and int(v) not in neighbours:
                 ppl.addr[v] = a
                 out.records.append(LookAlike("victim_near_station", "", [ppl.person_id[v]],
                                              f"victim lives beside {g.stations[station]} station, where crews start "
