@@ -66,6 +66,7 @@ def simulate(staff: int, days: int, seed: int, out: Path, *, every_flag: bool = 
         ctx = Context(world, routine, movement, truth, complaints, world.end_epoch)
         for scenario in scenarios:
             scenario.on_day(ctx)
+        lookalikes.on_day(routine)
         visits = routine.visits  # scenarios may have added deployments
         background.run(routine)
         if d > 0:
@@ -83,7 +84,7 @@ def simulate(staff: int, days: int, seed: int, out: Path, *, every_flag: bool = 
                             ("complaints", complaints), ("watches", watch_rows(world))):
         writer.write_whole(name, feed_rows)
     n_truth, flags = write_truth(out / "ground_truth.csv", truth)
-    write_lookalikes(out / "lookalikes.csv", lookalikes)
+    write_lookalikes(out / "lookalikes.csv", lookalikes.records)
     result = SimulationResult(out, staff, days, seed, dict(writer.counts), len(scenarios), n_truth, flags,
                               time.perf_counter() - began)
     if corrupt:

@@ -80,6 +80,7 @@ class Job:
     attending: list[int] = field(default_factory=list)
     owner: int | None = None
     investigated: bool = False
+    transferred_at: int | None = None  # when an investigating team took it on
 
 
 def person_home(world: World, person: int) -> tuple[float, float]:
@@ -136,6 +137,8 @@ def open_incident(world: World, rows: DayRows, rng: np.random.Generator, kind: s
             rows["incident_people"].add(incident_id=incident_id, person_id=world.people.person_id[p], role=role,
                                         recorded_at=opened + int(rng.integers(60, 1800)))
             world.person_incidents[p].append(incident_id)
+            if role == "suspect":
+                world.suspect_since.setdefault(p, opened)
     return job
 
 

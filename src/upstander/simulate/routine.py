@@ -246,7 +246,7 @@ class DayRoutine:
             owner = int(rng.choice(members or wf.teams[transferred_to].members))
             length = int(np.clip(rng.exponential(30), 5, 120) * DAY)
             closed = transferred_at + length
-            job.owner, job.investigated = owner, True
+            job.owner, job.investigated, job.transferred_at = owner, True, transferred_at
             job.closed = closed if closed < world.end_epoch else None
             self.involve(job, owner, "owner", transferred_at, job.closed)
             self.investigate(job, owner, victim, transferred_at, closed)

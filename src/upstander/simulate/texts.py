@@ -45,6 +45,9 @@ PERSONAL_CHANNEL = stage("secrecy", "personal_channel")
 COLLEAGUE_SEXUALISED = stage("colleague_sexualised")
 ASSOCIATE = stage("associate")
 REPLY = stage("reply")
+TEAM_COVER = stage("team_cover")  # a colleague in the team that owns the case
+VICTIM_TO_OIC = stage("victim_to_oic")
+OIC_REPLY = stage("oic_reply")
 
 STAGES = {"professional": PROFESSIONAL, "friendly": FRIENDLY, "intimate": INTIMATE,
           "personal_channel": PERSONAL_CHANNEL}

@@ -40,6 +40,8 @@ class World:
     da_cdf: np.ndarray
     partner_numbers: list[str]  # partner agencies, businesses: reachable numbers not in force records
     person_incidents: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # When each person was first recorded as a suspect: red flag 10 is only claimed for people in records.
+    suspect_since: dict[int, int] = field(default_factory=dict)
     _duties: dict[int, Duties] = field(default_factory=dict)
 
     @cached_property

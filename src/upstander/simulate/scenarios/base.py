@@ -152,6 +152,8 @@ class Scenario:
         if t >= ctx.end_epoch:
             return
         comm(ctx.world, ctx.routine.rows_at(t), self.staff, t, direction, channel, number, duration, body)
+        if 10 in flag_set and not (person and in_records(ctx.world, person_index(person), t)):
+            flag_set = tuple(f for f in flag_set if f != 10)  # flag 10 needs a counterpart known to police
         for flag in flag_set:
             ctx.truth.note(self, flag, t, [person] if person else None)
 
@@ -192,3 +194,30 @@ def is_night(world: World, t: int) -> bool:
     day_index = (t - world.start_epoch) // DAY
     h = float(local_hour(t, world.day(int(max(day_index, 0)))))
     return h >= 22 or h < 6
+
+
+def person_index(person_id: str) -> int:
+    return int(person_id[1:]) - 1  # person ids are P + the 1-based index, as build_population writes them
+
+
+def in_records(world: World, p: int, t: int) -> bool:
+    """Whether person p is in police records as a suspect by time t, or as an organised-crime nominal (every one
+    of them is on a watch): what makes a work-device counterpart red flag 10."""
+    return world.suspect_since.get(p, t + 1) <= t or bool(world.people.ocg[p])
+
+
+def recorded_offender(world: World, rng: np.random.Generator, day_index: int, ocg: bool = False) -> int:
+    """Someone with a phone known to police for offending: a suspect on an earlier day's incident, else a
+    nominal, else today's suspect, else any offender (a force's first simulated day has no earlier suspects)."""
+    ppl = world.people
+    before = local_midnight_utc(world.day(day_index))
+    nominals = [int(p) for p in np.flatnonzero(ppl.ocg) if ppl.phones[int(p)]]
+    if ocg and nominals:
+        return nominals[int(rng.integers(len(nominals)))]
+    earlier = sorted(p for p, t in world.suspect_since.items() if t < before and ppl.phones[p])
+    today = sorted(p for p, t in world.suspect_since.items() if t >= before and ppl.phones[p])
+    for pool in (earlier, nominals, today):
+        if pool:
+            return pool[int(rng.integers(len(pool)))]
+    offenders = [int(p) for p in np.flatnonzero(ppl.offender) if ppl.phones[int(p)]]
+    return offenders[int(rng.integers(len(offenders)))] if offenders else 0

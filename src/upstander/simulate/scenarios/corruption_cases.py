@@ -9,7 +9,7 @@ import numpy as np
 from upstander.simulate.clock import DAY, HOUR
 from upstander.simulate.incidents import open_incident, person_home
 from upstander.simulate.scenarios.apsp import escalating_days
-from upstander.simulate.scenarios.base import Context, Scenario, evening
+from upstander.simulate.scenarios.base import Context, Scenario, evening, recorded_offender
 from upstander.simulate.texts import ASSOCIATE, FRIENDLY, INTIMATE, PERSONAL_CHANNEL, PROFESSIONAL, pick
 
 PATTERNS = ("on_duty", "off_duty", "both")
@@ -42,13 +42,8 @@ class CaseStudy(Scenario):
         return ("sms" if self.channel == "email" else self.channel), ppl.phones[p][0]
 
     def offender_with_phone(self, ctx: Context, ocg: bool = False) -> int:
-        ppl, rng = ctx.world.people, self.rng
-        pool = np.flatnonzero(ppl.ocg if ocg and ppl.ocg.any() else ppl.offender)
-        for _ in range(2000):
-            p = int(pool[rng.integers(len(pool))])
-            if ppl.phones[p]:
-                return p
-        return int(pool[0])
+        """Someone known to police (a suspect on an earlier incident, or a nominal), with a phone."""
+        return recorded_offender(ctx.world, self.rng, ctx.d, ocg)
 
     def custody_record(self, ctx: Context, p: int, at: int, kind: str = "drugs") -> tuple[str, int]:
         """An arrest by other officers and its custody record: (custody_id, booked_in)."""
@@ -270,12 +265,12 @@ class SpeedingDisposals(CaseStudy):
     seed_case = "corruption case study 6"
     roles = frozenset({"constable", "police_staff_other"})
     units = frozenset({"roads_policing", "support"})
-    flags = (4, 5, 10)
+    flags = (4, 5)  # 10 only when the partner happens to be in records: in the case he was "revealed" later
 
     def begin(self, ctx: Context, window: tuple[int, int, str | None, str]) -> None:
         world, rng, routine = ctx.world, self.rng, ctx.routine
         ppl = world.people
-        partner = self.offender_with_phone(ctx)
+        partner = self.pick_victim(world, rng, female=False, vulnerable=False)  # anyone: not known to police
         pnum, ppid = ppl.phones[partner][0], ppl.person_id[partner]
         burgled = int(ppl.draw(rng, ppl.victim_cdf)[0])
         suspects = [int(p) for p in ppl.draw(rng, ppl.offender_cdf, 2)]

@@ -9,7 +9,7 @@ import numpy as np
 from upstander.simulate.clock import HOUR
 from upstander.simulate.incidents import open_incident, person_home
 from upstander.simulate.scenarios.apsp import escalating_days
-from upstander.simulate.scenarios.base import Context, Scenario, evening
+from upstander.simulate.scenarios.base import Context, Scenario, evening, recorded_offender
 from upstander.simulate.texts import ASSOCIATE, FRIENDLY, INTIMATE, PERSONAL_CHANNEL, pick
 
 
@@ -146,9 +146,7 @@ class PartnerInformant(Scenario):
     def begin(self, ctx: Context, window: tuple[int, int, str | None, str]) -> None:
         world, rng, routine = ctx.world, self.rng, ctx.routine
         ppl = world.people
-        partner = int(ppl.draw(rng, ppl.offender_cdf)[0])
-        while not ppl.phones[partner]:
-            partner = int(ppl.draw(rng, ppl.offender_cdf)[0])
+        partner = recorded_offender(world, rng, ctx.d)  # "in the criminal records": a suspect before now
         friend = int(ppl.draw(rng, ppl.offender_cdf)[0])
         start = window[0]
         t0 = start + int(rng.integers(HOUR, 4 * HOUR))
