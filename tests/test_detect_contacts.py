@@ -103,6 +103,40 @@ def clerk_disposes_after_hostel_calls(world: World) -> None:
     world["audit"] += [look("S5", at(d, -7), "other", f"TO-{d}", "dispose") for d in (16, 20)]
 
 
+def hostel_on_records(world: World) -> None:
+    """The hostel's office line is also the contact number of two more residents it supports, each recorded at
+    their own address: a number given by people in three households is an organisation's, not a private phone."""
+    for n in (5, 6):
+        world["people"].append(dict(person_id=f"P{n}", surname="Resident", age_band="25-34", sex="female",
+                                    vulnerabilities=[], home_uprn=f"80001{n}", home_lat=51.52, home_lon=-1.75,
+                                    phones=[HOSTEL]))
+
+
+def family_landline(world: World) -> None:
+    """The same number on two more people's records, but at P4's own address: a household's landline."""
+    for n in (5, 6):
+        world["people"].append(dict(person_id=f"P{n}", surname="Resident", age_band="25-34", sex="female",
+                                    vulnerabilities=[], home_uprn="800004", home_lat=51.52, home_lon=-1.75,
+                                    phones=[HOSTEL]))
+
+
+def specialist_opens_victim(owner_team: str) -> Callable[[World], None]:
+    """DA0, a domestic abuse investigator in public protection (T3), on duty, opens the record of the victim of an
+    open domestic abuse case owned by `owner_team`, on which she is not named."""
+    def apply(world: World) -> None:
+        world["staff"].append(_staff("DA0", "investigator", "T3", "+447303000000"))
+        world["duties"] += _office_duties("DA0", range(0, 30))
+        world["people"].append(dict(person_id="V1", surname="Victim", age_band="25-34", sex="female",
+                                    vulnerabilities=["domestic_abuse_victim"], home_uprn="800020", home_lat=51.5,
+                                    home_lon=-1.8, phones=["+447500900001"]))
+        world["incidents"].append(dict(incident_id="IV1", type="domestic_abuse", priority=2, opened_at=at(2, -10),
+                                       lat=51.5, lon=-1.8, area="A1", owning_team_id=owner_team))
+        world["incident_people"].append(dict(incident_id="IV1", person_id="V1", role="victim",
+                                             recorded_at=at(2, -10)))
+        world["audit"].append(look("DA0", at(5, -9), "person", "V1"))
+    return apply
+
+
 def both(*changes: Callable[[World], None]) -> Callable[[World], None]:
     def apply(world: World) -> None:
         for change in changes:
@@ -182,10 +216,20 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
      both(hostel_world(10), clerk_disposes_after_hostel_calls), []),
     ("disposals_for_associates", "the same disposals next to calls to a line few staff call",
      both(hostel_world(3), clerk_disposes_after_hostel_calls), [("S5", [])]),
+    ("contact_after_purpose", "officer rings a line three households give as their number, few staff call it "
+                              "(look-alike)", both(hostel_world(3), hostel_on_records, s1_rings_hostel), []),
+    ("contact_after_purpose", "the same number on three records of one household is private",
+     both(hostel_world(3), family_landline, s1_rings_hostel), [("S1", ["P4"])]),
+    ("disposals_for_associates", "disposals next to calls to a line three households give (look-alike)",
+     both(hostel_world(3), hostel_on_records, clerk_disposes_after_hostel_calls), []),
     # --- team work is not personal excess ---------------------------------------------------------------------
     ("message_volume", "specialist phoning the victims of her own team's open cases (look-alike)",
      team_calls("T3"), []),
     ("message_volume", "the same calls to the victims of another team's cases", team_calls("T1"), [("DA0", [])]),
+    ("unexplained_lookups", "specialist opens the record of the victim in her team's open case (look-alike)",
+     specialist_opens_victim("T3"), []),
+    ("unexplained_lookups", "the same look-up of the victim in another team's case",
+     specialist_opens_victim("T1"), [("DA0", ["V1"])]),
     ("message_volume", "team specialists do not lift the peers' mean over a real excess",
      both(team_calls("T3", specialists=3), perpetrator_among_peers), [("X1", [])]),
 ]

@@ -44,7 +44,9 @@ relationship above covers the moment, from a day before it began), `team` (on du
 team holds a case the person is in: `team_cases`, the owning team until it transfers the case, the receiving
 team from then, each until the case closes), or `shared_line`. `message_volume` counts only unexplained
 contact, for the member of staff and for the peers they are compared with; `contact_with_criminals` counts only
-unexplained contact; `contact_after_purpose` and `disposals_for_associates` leave out shared lines.
+unexplained contact; `contact_after_purpose` and `disposals_for_associates` leave out shared lines. Look-ups
+take the same explanation: opening the record of a person in a case the team holds, until a month after it
+closes, is the team's work (`lookups`, explanation `team`).
 
 **Shared work lines are recognised from the data.** `shared_lines` marks a number or address on each day on
 which, over the 28 days ending that day, at least 8 members of staff from at least 3 teams contacted it, with a
@@ -52,8 +54,10 @@ week or more between the first and last contact, not counting anyone who had met
 through duty. The thresholds do not scale with the size of the force: the staff one member of the public deals
 with are set by the roles in that person's cases (a call taker, one or two attending officers, an officer in
 charge, a supervisor), and those who met them are not counted at all, while a partner agency's callers grow
-with the force, so a larger force recognises the line sooner. A detector reading it looks back 27 days more
-than the contacts it counts.
+with the force, so a larger force recognises the line sooner. A number on the records of people at three or
+more different home addresses is shared on every day: a private phone belongs to one household, while a
+refuge's or social-care desk is given as the contact number of many of the people it supports. A detector
+reading it looks back 27 days more than the contacts it counts.
 
 **Stay-points are kept, not recomputed.** Ordering every stationary fix of every device was most of a daily
 run, so the DuckDB engine keeps stay-points in the alert store (`derived_stays`, written in the run's copy of

@@ -8,7 +8,16 @@
 -- is set by the roles in that person's cases (a call taker, one or two attending officers, an officer in
 -- charge, a supervisor: a handful, in two or three teams), and those staff, having met the person, are not
 -- counted at all; a partner line's callers grow with the force, so a larger force recognises it sooner.
-WITH callers AS (
+-- A number on the records of people living at three or more different addresses is also shared, on every day:
+-- a private phone belongs to one household, while a refuge's or a social-care team's desk is given as the contact
+-- number for many of the people it supports.
+WITH registered AS (
+    SELECT pc.contact AS counterpart
+    FROM person_contacts pc JOIN people p ON p.person_id = pc.person_id
+    GROUP BY pc.contact
+    HAVING count(DISTINCT coalesce(p.home_uprn, p.person_id)) >= 3
+),
+callers AS (
     -- Contact by a member of staff who had not met the person behind the number (if any) through duty by then.
     SELECT DISTINCT pc.counterpart, pc.staff_id, s.team_id, CAST(pc.occurred_at AS DATE) AS day,
            pc.occurred_at
@@ -34,3 +43,5 @@ JOIN uk_calendar cal ON cal.day BETWEEN d.day AND d.day + INTERVAL 27 DAY
 GROUP BY d.counterpart, cal.day
 HAVING count(DISTINCT d.staff_id) >= 8 AND count(DISTINCT d.team_id) >= 3
    AND max(d.last_at) >= min(d.first_at) + INTERVAL 7 DAY
+UNION
+SELECT r.counterpart, cal.day FROM registered r CROSS JOIN uk_calendar cal

@@ -3,7 +3,8 @@
 --   involved   the member of staff was assigned to the incident, or to an incident the person is in, at the
 --              time (owners until a month after closing; call takers and attending officers for three days)
 --   one_hop    the incident shares a person with an incident they are assigned to
---   team       their team owns the incident (or it was transferred to it)
+--   team       their team owns the incident (or it was transferred to it), or the person is in an open case
+--              their team holds (`team_cases`, and for a month after it closes, as for owners)
 --   area       on duty in the incident's area within a week of it (briefings read recent jobs)
 --   custody    on custody duty at the suite while the person was detained, or arrested or booked them in
 --   role       intelligence and professional standards staff research records as their job
@@ -55,6 +56,12 @@ explanations AS (
     FROM incident_lookups il
     JOIN on_duty d ON d.staff_id = il.staff_id AND d.area = il.area
     WHERE il.occurred_at >= d.starts_at AND il.occurred_at < d.ends_at AND il.occurred_at < il.opened_at + INTERVAL 7 DAY
+    UNION ALL
+    SELECT a.audit_id, 3, 'team'
+    FROM a JOIN staff_team st ON st.staff_id = a.staff_id
+    JOIN team_cases tc ON tc.team_id = st.team_id AND tc.person_id = a.object_id
+    WHERE a.object_type = 'person' AND a.occurred_at >= tc.valid_from
+      AND a.occurred_at <= tc.valid_to + INTERVAL 30 DAY
     UNION ALL
     -- Custody: the arresting officer or the custody officer of that detention, or anyone on custody duty at
     -- its suite while the person was detained. Person and custody look-ups are separate equality joins.
