@@ -1,0 +1,107 @@
+"""Table-driven tests of sequences and corroboration: a look-up followed by disposal of the same record, look-ups
+of namesakes, neighbours and housemates corroborated by what came after them, and radio silence as the longest
+gap between statuses during a stop. Each pattern has a case that fires and a look-alike that does not.
+
+The base world is detect_world.base_world() (see tests/test_detectors.py): S1 attends a domestic abuse job on
+1 March at 20:00 (victim P1, vulnerable; suspect P2 at the same address); the case passes to S4 in public
+protection, who owns it until 21 March. S2 is another response officer (team T1), S5 a ticket-office clerk
+(team T4). Added here: S10, a second ticket-office clerk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from detect_world import at, base_world, findings, look
+
+World = dict[str, list[dict[str, Any]]]
+END = 60  # the data runs to this day
+
+
+def _clerk(world: World) -> None:
+    world["staff"].append(dict(staff_id="S10", surname="Ford", role="police_staff_other", team_id="T4",
+                               vetting_level="RV", start_date=date(2015, 1, 1), work_phones=["+447300000010"]))
+
+
+def look_then_dispose(staff: str, days: list[float], minutes: float = 8, object_type: str = "other",
+                      records: list[str] | None = None) -> Callable[[World], None]:
+    """`staff` opens a record (a traffic offence on the national computer unless `records` are given) and
+    disposes of it `minutes` later, once on each of `days`."""
+    def apply(world: World) -> None:
+        for i, d in enumerate(days):
+            record = records[i] if records else f"TO-{staff}-{d}"
+            world["audit"] += [dict(look(staff, at(d, -8), object_type, record), system="national_computer"),
+                               look(staff, at(d, -8) + timedelta(minutes=minutes), object_type, record, "dispose")]
+    return apply
+
+
+def ticket_office(world: World) -> None:
+    """Two clerks open and dispose of two traffic offences each working day, from a month before the job."""
+    _clerk(world)
+    for clerk in ("S5", "S10"):
+        days = [d + k / 10 for d in range(-29, 40) if (d + 3) % 7 < 5 for k in range(2)]
+        look_then_dispose(clerk, days, minutes=3)(world)
+
+
+def both(*changes: Callable[[World], None]) -> Callable[[World], None]:
+    def apply(world: World) -> None:
+        for change in changes:
+            change(world)
+    return apply
+
+
+CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]]] = [
+    # --- red flag 5: a look-up, then disposal of the same record ------------------------------------------------
+    ("disposals_for_associates", "response officer opens and disposes of two traffic offences, no phone contact",
+     look_then_dispose("S2", [6, 19]), [("S2", [])]),
+    ("disposals_for_associates", "the ticket office opening and disposing of offences every day (look-alike)",
+     ticket_office, []),
+    ("disposals_for_associates", "the same officer among the ticket office's work: still his own",
+     both(ticket_office, look_then_dispose("S2", [6, 19])), [("S2", [])]),
+    ("disposals_for_associates", "disposals of records opened hours before (look-alike)",
+     look_then_dispose("S2", [6, 19], minutes=150), []),
+    ("disposals_for_associates", "officer in charge deletes records of her own case's people (look-alike)",
+     look_then_dispose("S4", [5, 9], object_type="person", records=["P1", "P2"]), []),
+    ("disposals_for_associates", "the same deletions by an officer with no part in the case",
+     look_then_dispose("S2", [5, 9], object_type="person", records=["P1", "P2"]), [("S2", [])]),
+]
+
+
+def _run(detector: str, change: Callable[[World], None]) -> list[dict[str, Any]]:
+    world = base_world()
+    change(world)
+    world["audit"].append(look("S3", at(END), "vehicle", "ZZ99 ZZZ"))  # the data runs to the end of the period
+    return findings(detector, world)
+
+
+@pytest.mark.parametrize(("detector", "case", "change", "expected"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES])
+def test_sequence_case(detector: str, case: str, change: Callable[[World], None],
+                       expected: list[tuple[str, list[str]]]) -> None:
+    got = [(f["subject_staff_id"], sorted(f["person_ids"])) for f in _run(detector, change)]
+    assert got == expected, case
+
+
+def test_a_disposal_after_a_look_up_shows_both() -> None:
+    world = base_world()
+    look_then_dispose("S2", [6, 19])(world)
+    [f] = findings("disposals_for_associates", world)
+    views = [r["audit_id"] for r in world["audit"] if r["staff_id"] == "S2" and r["action"] == "view"]
+    disposals = [r["audit_id"] for r in world["audit"] if r["staff_id"] == "S2" and r["action"] == "dispose"]
+    assert sorted(f["evidence"]) == sorted(f"audit:{a}" for a in views + disposals)
+    assert f["alerted_at"] == at(19, -8) + timedelta(minutes=8)
+    assert "2 of a record they had looked up just before, with nothing to explain the look-up" in f["summary"]
+    assert "record TO-S2-6 looked up 8 minutes before it was disposed of" in f["summary"]
+
+
+def test_the_ticket_office_is_quiet_because_disposing_is_its_work() -> None:
+    world = base_world()
+    ticket_office(world)
+    world["audit"].append(look("S3", at(END), "vehicle", "ZZ99 ZZZ"))
+    assert findings("disposals_for_associates", world) == []
+    # Asking for more clerks than it has, its look-ups go unexplained and both clerks alert.
+    loud = findings("disposals_for_associates", world, {"min_team_disposers": 3})
+    assert sorted(f["subject_staff_id"] for f in loud) == ["S10", "S5"]
