@@ -5,7 +5,8 @@ gap between statuses during a stop. Each pattern has a case that fires and a loo
 The base world is detect_world.base_world() (see tests/test_detectors.py): S1 attends a domestic abuse job on
 1 March at 20:00 (victim P1, vulnerable; suspect P2 at the same address); the case passes to S4 in public
 protection, who owns it until 21 March. S2 is another response officer (team T1), S5 a ticket-office clerk
-(team T4). Added here: S10, a second ticket-office clerk.
+(team T4). Added here: S10, a second ticket-office clerk; P5, who shares S1's surname; P6, who lives 200 m from
+S2's home; P7, registered at S2's address (no coordinates on her record).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from detect_world import at, base_world, findings, look
+from detect_world import at, base_world, comm, findings, look
 
 World = dict[str, list[dict[str, Any]]]
 END = 60  # the data runs to this day
@@ -47,6 +48,38 @@ def ticket_office(world: World) -> None:
         look_then_dispose(clerk, days, minutes=3)(world)
 
 
+P5_PHONE, P6_PHONE, P7_PHONE = "+447500000005", "+447500000006", "+447500000007"
+
+
+def _people(world: World) -> None:
+    world["people"] += [
+        dict(person_id="P5", surname="MARSH", age_band="35-44", sex="male", vulnerabilities=[], home_uprn="800005",
+             home_lat=51.40, home_lon=-1.90, phones=[P5_PHONE]),
+        dict(person_id="P6", surname="Pike", age_band="25-34", sex="female", vulnerabilities=[],
+             home_uprn="800006", home_lat=51.6118, home_lon=-1.61, phones=[P6_PHONE]),
+        dict(person_id="P7", surname="Lane", age_band="25-34", sex="female", vulnerabilities=[], home_uprn="900002",
+             phones=[P7_PHONE]),
+    ]
+
+
+def personal(*rows: Callable[[], dict[str, Any]], job_for_s1: bool = False) -> Callable[[World], None]:
+    """The three people above, and `rows` (look-ups, disposals, contacts) made when applied. With
+    `job_for_s1`, S1 attends a job on day 8 at which P5 reported a theft."""
+    def apply(world: World) -> None:
+        _people(world)
+        if job_for_s1:
+            world["incidents"].append(dict(incident_id="I5", type="theft", priority=3, opened_at=at(8, -9),
+                                           closed_at=at(9), lat=51.40, lon=-1.90, area="A1", owning_team_id="T1"))
+            world["incident_staff"].append(dict(incident_id="I5", staff_id="S1", involvement="attending",
+                                                started_at=at(8, -8.8), ended_at=at(8, -8)))
+            world["incident_people"].append(dict(incident_id="I5", person_id="P5", role="reporting_person",
+                                                 recorded_at=at(8, -8.8)))
+        made = [make() for make in rows]
+        world["audit"] += [r for r in made if "audit_id" in r]
+        world["communications"] += [r for r in made if "comm_id" in r]
+    return apply
+
+
 def both(*changes: Callable[[World], None]) -> Callable[[World], None]:
     def apply(world: World) -> None:
         for change in changes:
@@ -68,6 +101,27 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
      look_then_dispose("S4", [5, 9], object_type="person", records=["P1", "P2"]), []),
     ("disposals_for_associates", "the same deletions by an officer with no part in the case",
      look_then_dispose("S2", [5, 9], object_type="person", records=["P1", "P2"]), [("S2", [])]),
+    # --- red flag 4: namesakes, neighbours and housemates looked up, then acted on --------------------------------
+    ("unexplained_lookups", "namesake's record opened, then disposed of ten minutes later",
+     personal(lambda: look("S1", at(12, -8), "person", "P5"),
+              lambda: look("S1", at(12, -8) + timedelta(minutes=10), "person", "P5", "dispose")), [("S1", ["P5"])]),
+    ("unexplained_lookups", "namesake's record opened once, nothing follows (look-alike)",
+     personal(lambda: look("S1", at(12, -8), "person", "P5")), []),
+    ("unexplained_lookups", "namesake's record disposed of three weeks after the look-up (look-alike)",
+     personal(lambda: look("S1", at(12, -8), "person", "P5"),
+              lambda: look("S1", at(33, -8), "person", "P5", "dispose")), []),
+    ("unexplained_lookups", "namesake looked up and rung for an incident the officer attends (look-alike)",
+     personal(lambda: look("S1", at(8, -8.5), "person", "P5"),
+              lambda: comm("S1", at(8, -7.5), P5_PHONE, None, "call"), job_for_s1=True), []),
+    ("unexplained_lookups", "neighbour looked up, then texted from the work phone two days later",
+     personal(lambda: look("S2", at(12, -8), "person", "P6"),
+              lambda: comm("S2", at(14, -6), P6_PHONE, "Hi, it's your neighbour from the police")), [("S2", ["P6"])]),
+    ("unexplained_lookups", "neighbour looked up, no contact follows (look-alike)",
+     personal(lambda: look("S2", at(12, -8), "person", "P6"),
+              lambda: comm("S2", at(14, -6), P5_PHONE, "Wrong number")), []),
+    ("unexplained_lookups", "housemate at the officer's own address looked up, then rung the same day",
+     personal(lambda: look("S2", at(20, -9), "person", "P7"),
+              lambda: comm("S2", at(20, -3), P7_PHONE, None, "call")), [("S2", ["P7"])]),
 ]
 
 
@@ -95,6 +149,20 @@ def test_a_disposal_after_a_look_up_shows_both() -> None:
     assert f["alerted_at"] == at(19, -8) + timedelta(minutes=8)
     assert "2 of a record they had looked up just before, with nothing to explain the look-up" in f["summary"]
     assert "record TO-S2-6 looked up 8 minutes before it was disposed of" in f["summary"]
+
+
+def test_a_corroborated_look_up_says_in_words_what_corroborated_it() -> None:
+    world = base_world()
+    disposal = look("S1", at(12, -8) + timedelta(minutes=10), "person", "P5", "dispose")
+    personal(lambda: look("S1", at(12, -8), "person", "P5"), lambda: disposal)(world)
+    [f] = findings("unexplained_lookups", world)
+    assert f["alerted_at"] == disposal["occurred_at"]  # weighed when the disposal came, not at the look-up
+    assert f"audit:{disposal['audit_id']}" in f["evidence"] and len(f["evidence"]) == 2
+    assert f["score"] == 4.0
+    assert f["summary"] == ("1 unexplained look-up (person), weight 4.0; corroborated: the look-up of someone "
+                            "sharing their surname was followed within the hour by their disposing of the record")
+    # Without the corroboration's extra weight, the namesake's look-up stays below the threshold.
+    assert findings("unexplained_lookups", world, {"corroboration_factor": 1.0}) == []
 
 
 def test_the_ticket_office_is_quiet_because_disposing_is_its_work() -> None:

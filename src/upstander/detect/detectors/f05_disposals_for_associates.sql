@@ -100,7 +100,8 @@ days AS (
 ),
 members AS (
     -- Each alert day's disposals, the look-up pairs numbered so that the summary names the first three.
-    SELECT d.staff_id, d.day, d.alerted_at, l.*,
+    SELECT d.staff_id, d.day, d.alerted_at, l.audit_id, l.occurred_at, l.object_id, l.comm_id, l.counterpart,
+           l.lookup_id, l.minutes_before,
            row_number() OVER (PARTITION BY d.staff_id, d.day, l.lookup_id IS NULL ORDER BY l.t, l.audit_id) AS n
     FROM days d
     JOIN linked l ON l.staff_id = d.staff_id AND l.t BETWEEN d.first_t - :window_days * 86400 AND d.last_t
