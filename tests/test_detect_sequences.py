@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from detect_world import at, base_world, comm, findings, look
+from detect_world import at, base_world, comm, findings, look, stay
 
 World = dict[str, list[dict[str, Any]]]
 END = 60  # the data runs to this day
@@ -80,6 +80,24 @@ def personal(*rows: Callable[[], dict[str, Any]], job_for_s1: bool = False) -> C
     return apply
 
 
+HOME_P1 = (51.50, -1.80)
+P1_PHONE = "+447500000001"
+
+
+def stop_at_p1(day: float, minutes: int, statuses: list[int], texts: bool = True) -> Callable[[World], None]:
+    """S1's patrol car parked at P1's home for `minutes` on `day` (12:00 UTC, on duty, not deployed there), with a
+    radio status `statuses` minutes into the stop; with `texts`, S1 texts P1 twice afterwards, long after the
+    purpose of the job."""
+    def apply(world: World) -> None:
+        start = at(day, -8)
+        world["positions"] += stay("VH-1", start, minutes, *HOME_P1)
+        world["radio"] += [dict(staff_id="S1", occurred_at=start + timedelta(minutes=m), status="available")
+                           for m in statuses]
+        if texts:
+            world["communications"] += [comm("S1", at(d), P1_PHONE, "How are you doing?") for d in (day + 2, day + 4)]
+    return apply
+
+
 def both(*changes: Callable[[World], None]) -> Callable[[World], None]:
     def apply(world: World) -> None:
         for change in changes:
@@ -122,6 +140,17 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
     ("unexplained_lookups", "housemate at the officer's own address looked up, then rung the same day",
      personal(lambda: look("S2", at(20, -9), "person", "P7"),
               lambda: comm("S2", at(20, -3), P7_PHONE, None, "call")), [("S2", ["P7"])]),
+    # --- red flag 6: the longest gap between radio statuses during a stop at a home ----------------------------
+    ("radio_silence", "one status in the middle of an hour's stop at the victim's home, then texts",
+     stop_at_p1(5, 60, [30]), [("S1", ["P1"])]),
+    ("radio_silence", "the same hour's stop with a status every ten to fifteen minutes (look-alike)",
+     stop_at_p1(5, 60, [10, 22, 35, 47, 58]), []),
+    # The suspect lives at the same address, so the stops count against both people met at that job.
+    ("radio_silence", "two stops in a month, each with a single status at its start, no contact",
+     both(stop_at_p1(5, 40, [1], texts=False), stop_at_p1(19, 40, [2], texts=False)),
+     [("S1", ["P1"]), ("S1", ["P2"])]),
+    ("radio_silence", "two stops in a month with regular statuses, no contact (look-alike)",
+     both(stop_at_p1(5, 40, [8, 19, 30], texts=False), stop_at_p1(19, 40, [5, 15, 27, 38], texts=False)), []),
 ]
 
 
@@ -163,6 +192,22 @@ def test_a_corroborated_look_up_says_in_words_what_corroborated_it() -> None:
                             "sharing their surname was followed within the hour by their disposing of the record")
     # Without the corroboration's extra weight, the namesake's look-up stays below the threshold.
     assert findings("unexplained_lookups", world, {"corroboration_factor": 1.0}) == []
+
+
+def test_radio_silence_says_how_long_in_words() -> None:
+    world = base_world()
+    stop_at_p1(5, 60, [30])(world)
+    [f] = findings("radio_silence", world)
+    assert f["summary"] == ("1 stop near the person's home with no radio status for 30 minutes, and work-phone "
+                            "contact with them outside the policing purpose")
+    world = base_world()
+    both(stop_at_p1(5, 40, [1], texts=False), stop_at_p1(19, 40, [2], texts=False))(world)
+    [f, _] = findings("radio_silence", world)
+    assert f["person_ids"] == ["P1"]
+    assert f["summary"] == "2 stops near the person's home, each with no radio status for 38 to 39 minutes"
+    assert f["alerted_at"] == at(19, -8) and len(f["evidence"]) == 2
+    # Asking for a longer silence than the longest gap, neither stop counts.
+    assert findings("radio_silence", world, {"min_silence_minutes": 40}) == []
 
 
 def test_the_ticket_office_is_quiet_because_disposing_is_its_work() -> None:
