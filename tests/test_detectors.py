@@ -203,9 +203,10 @@ EXTRA_CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[
     ("radio_silence", "silent stop at the victim's home while texting her outside the purpose",
      add(positions=stay("VH-1", at(5, -8), 40, *HOME_P1),
          communications=_texts("S1", [6, 8], P1_PHONE)), [("S1", ["P1"])]),
-    ("radio_silence", "the same stop with radio traffic during it (look-alike)",
+    ("radio_silence", "the same stop with regular radio traffic during it (look-alike)",
      add(positions=stay("VH-1", at(5, -8), 40, *HOME_P1), communications=_texts("S1", [6, 8], P1_PHONE),
-         radio=[dict(staff_id="S1", occurred_at=at(5, -7.7), status="at_scene")]), []),
+         radio=[dict(staff_id="S1", occurred_at=at(5, -8) + timedelta(minutes=m), status=st)
+                for m, st in ((10, "at_scene"), (22, "committed"), (34, "available"))]), []),
     ("excessive_service", "low-priority job followed by calls and evening messages",
      lambda w: (_job_p4(w), add(communications=[comm("S1", at(d, -9), P4_PHONE, None, "call") for d in (11, 12, 14, 15)]
                                 + _texts("S1", [16.1, 18.1], P4_PHONE))(w)), [("S1", ["P4"])]),

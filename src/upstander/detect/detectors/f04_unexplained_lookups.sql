@@ -14,10 +14,14 @@
 -- incident, the team's incident, on duty in its area, custody duty, an intelligence or PSD role, a search on
 -- duty) and none applied. Each unexplained look-up is weighted by how sensitive the record is: a vulnerable
 -- person, a domestic abuse victim, a watched record (organised-crime nominal, high-profile person), someone
--- living within half a kilometre of the officer, or someone sharing the officer's surname. Look-ups by
--- intelligence or PSD staff, explained by their role, appear as `repeat_research` (half weight) once they
--- return to the same person on a fourth separate day within sixty days. Look-ups count together within
--- ninety days of one another."""
+-- living within half a kilometre of the officer or at the officer's own address, or someone sharing the
+-- officer's surname. A look-up of a namesake, neighbour or housemate that the member of staff followed within
+-- a week by disposing of that record, or by work-phone contact with that person that nothing explains, is
+-- corroborated: its weight counts twice, the second time when the disposal or contact came (which is then in
+-- the evidence, and the summary says what corroborated which look-up). Deletions and disposals are not
+-- look-ups themselves (disposals are red flag 5). Look-ups by intelligence or PSD staff, explained by their
+-- role, appear as `repeat_research` (half weight) once they return to the same person on a fourth separate day
+-- within sixty days. Look-ups count together within ninety days of one another."""
 -- [parameters.min_weight]
 -- value = 3.0
 -- why = "About three ordinary unexplained look-ups, or one of a watched or vulnerable person's records, before an analyst is asked to look (corruption case study 4: the log was opened 'several times')."
@@ -27,13 +31,19 @@
 -- why = "Intelligence and PSD staff research records as their job, so their look-ups are explained by role; but returning to one person's record on a fourth separate day with no incident to explain it is a fixation, not research (corruption case study 7), and from then on each look-up counts at half weight."
 -- [parameters.near_home_km]
 -- value = 0.5
--- why = "Checking on people near home is named as curiosity, not a policing purpose (seed 002, College of Policing outcomes guidance)."
+-- why = "Checking on people near home is named as curiosity, not a policing purpose (seed 002, College of Policing outcomes guidance). Someone at the officer's own address (the same property reference) counts as near, whether or not the coordinates are known."
 -- [parameters.window_days]
 -- value = 90
 -- why = "Look-ups count together within three months: corruption case study 4's log was opened several times over weeks; a look-up a year ago says little about now."
 -- [parameters.research_days]
 -- value = 60
 -- why = "The separate days of role-explained research are counted within two months; with the ninety-day window that makes the look-back 150 days. Explanations may come from a record made up to a day after the look-up (custody booked in an hour later, an involvement logged the next day): a day's look-ahead."
+-- [parameters.corroboration_days]
+-- value = 7
+-- why = "A look-up that prepares a favour or a call is followed by it within days: the ticket opened and cancelled in one sitting (corruption case study 6), a text three days after her record was opened (APSP case study 1). A week keeps what followed tied to that look-up and not to the next."
+-- [parameters.corroboration_factor]
+-- value = 2.0
+-- why = "A personal link looked up and then acted on is no longer curiosity: counted twice, one look-up of a namesake (weight 2) that the officer then disposed of, or rang, reaches the threshold of 3 on its own; an uncorroborated one does not."
 WITH research_days AS (
     -- Research explained only by role: the separate days in the last `research_days` it returned to a person.
     SELECT staff_id, object_id, day,
@@ -43,40 +53,93 @@ WITH research_days AS (
                  CAST(CAST(occurred_at AS DATE) AS TIMESTAMPTZ) AS day_start
           FROM lookups WHERE explanation = 'role' AND object_type = 'person') AS research
 ),
+opened AS (
+    -- Look-ups: a deletion or disposal is not one (it is red flag 5, and here it corroborates).
+    SELECT * FROM lookups WHERE action NOT IN ('delete', 'dispose')
+),
 unexplained AS (
     SELECT l.audit_id, l.staff_id, l.occurred_at, l.object_type, l.object_id,
            CASE WHEN l.object_type = 'person' THEN l.object_id ELSE c.person_id END AS person_id
-    FROM lookups l
+    FROM opened l
     LEFT JOIN custody c ON l.object_type = 'custody' AND c.custody_id = l.object_id
     WHERE l.explanation IS NULL AND l.object_type IN ('person', 'custody')
     UNION ALL
     -- An unexplained incident look-up counts against each person in the incident.
     SELECT l.audit_id, l.staff_id, l.occurred_at, l.object_type, l.object_id, ip.person_id
-    FROM lookups l JOIN incident_people ip ON ip.incident_id = l.object_id AND ip.recorded_at <= l.occurred_at
+    FROM opened l JOIN incident_people ip ON ip.incident_id = l.object_id AND ip.recorded_at <= l.occurred_at
     WHERE l.explanation IS NULL AND l.object_type = 'incident'
     UNION ALL
     -- Research explained only by role, once the same person's record is opened on a fourth separate day.
     SELECT l.audit_id, l.staff_id, l.occurred_at, 'repeat_research' AS object_type, l.object_id, l.object_id
-    FROM lookups l
+    FROM opened l
     JOIN research_days r ON r.staff_id = l.staff_id AND r.object_id = l.object_id
                         AND r.day = CAST(l.occurred_at AS DATE)
     WHERE l.explanation = 'role' AND l.object_type = 'person' AND r.day_no >= :role_repeat_days
 ),
-weighted AS (
-    SELECT u.*, epoch(u.occurred_at) AS t,
-           (1.0
-            + CASE WHEN pr.vulnerabilities > 0 THEN 1.0 ELSE 0 END
-            + CASE WHEN pr.domestic_abuse_victim THEN 1.0 ELSE 0 END
-            + CASE WHEN pr.watch_reason IS NOT NULL THEN 2.0 ELSE 0 END
-            + CASE WHEN st.home_lat IS NOT NULL AND pr.home_lat IS NOT NULL
-                    AND sqrt(power((st.home_lat - pr.home_lat) * 111.2, 2)
-                             + power((st.home_lon - pr.home_lon) * 69.5, 2)) < :near_home_km THEN 1.0 ELSE 0 END
-            + CASE WHEN upper(st.surname) = upper(pr.surname) THEN 1.0 ELSE 0 END)
-           * CASE WHEN u.object_type IN ('incident', 'repeat_research') THEN 0.5 ELSE 1.0 END AS weight
+flagged AS (
+    SELECT u.*, pr.vulnerabilities, pr.domestic_abuse_victim, pr.watch_reason,
+           coalesce(st.home_uprn = pr.home_uprn, false) AS housemate,
+           coalesce(upper(st.surname) = upper(pr.surname), false) AS namesake,
+           coalesce(sqrt(power((st.home_lat - pr.home_lat) * 111.2, 2)
+                         + power((st.home_lon - pr.home_lon) * 69.5, 2)) < :near_home_km, false) AS neighbour
     FROM unexplained u
     JOIN person_risk pr ON pr.person_id = u.person_id
     JOIN staff st ON st.staff_id = u.staff_id
     WHERE u.occurred_at >= :since
+),
+looked_up AS (
+    SELECT f.*, epoch(f.occurred_at) AS t, 'audit:' || f.audit_id AS ref, CAST(NULL AS VARCHAR) AS corroboration,
+           (1.0
+            + CASE WHEN f.vulnerabilities > 0 THEN 1.0 ELSE 0 END
+            + CASE WHEN f.domestic_abuse_victim THEN 1.0 ELSE 0 END
+            + CASE WHEN f.watch_reason IS NOT NULL THEN 2.0 ELSE 0 END
+            + CASE WHEN f.neighbour OR f.housemate THEN 1.0 ELSE 0 END
+            + CASE WHEN f.namesake THEN 1.0 ELSE 0 END)
+           * CASE WHEN f.object_type IN ('incident', 'repeat_research') THEN 0.5 ELSE 1.0 END AS weight
+    FROM flagged f
+),
+followed AS (
+    -- What the member of staff did next with a namesake's, neighbour's or housemate's record or person.
+    SELECT l.audit_id, l.person_id, 'audit:' || a.audit_id AS ref, a.occurred_at AS followed_at,
+           'their disposing of the record' AS what
+    FROM looked_up l
+    JOIN audit a ON a.staff_id = l.staff_id AND a.object_id = l.object_id
+                AND a.object_type = CASE WHEN l.object_type = 'repeat_research' THEN 'person' ELSE l.object_type END
+                AND a.action IN ('delete', 'dispose')
+                AND a.occurred_at > l.occurred_at AND a.occurred_at <= l.occurred_at + INTERVAL (:corroboration_days) DAY
+    WHERE l.namesake OR l.neighbour OR l.housemate
+    UNION ALL
+    SELECT l.audit_id, l.person_id, 'communications:' || c.comm_id, c.occurred_at,
+           'work-phone contact with that person that nothing explains'
+    FROM looked_up l
+    JOIN explained_contacts c ON c.staff_id = l.staff_id AND c.person_id = l.person_id AND c.explanation IS NULL
+                             AND c.occurred_at > l.occurred_at
+                             AND c.occurred_at <= l.occurred_at + INTERVAL (:corroboration_days) DAY
+    WHERE l.namesake OR l.neighbour OR l.housemate
+),
+first_followed AS (
+    SELECT *, row_number() OVER (PARTITION BY audit_id, person_id ORDER BY followed_at, ref) AS k FROM followed
+),
+corroborated AS (
+    -- The look-up's weight again, when what corroborated it came, with that row as evidence.
+    SELECT l.audit_id, l.staff_id, f.followed_at AS occurred_at, l.object_type, l.person_id,
+           epoch(f.followed_at) AS t, f.ref,
+           'the look-up of ' || CASE WHEN l.housemate THEN 'someone living at their address'
+                                     WHEN l.namesake THEN 'someone sharing their surname'
+                                     ELSE 'someone living within ' || :near_home_km || ' km of their home' END
+           || ' was followed '
+           || CASE WHEN epoch(f.followed_at) - l.t <= 3600 THEN 'within the hour'
+                   WHEN epoch(f.followed_at) - l.t <= 86400 THEN 'within a day'
+                   ELSE 'within ' || CAST(ceil((epoch(f.followed_at) - l.t) / 86400.0) AS INTEGER) || ' days' END
+           || ' by ' || f.what AS corroboration,
+           l.weight * (:corroboration_factor - 1) AS weight
+    FROM looked_up l
+    JOIN first_followed f ON f.audit_id = l.audit_id AND f.person_id = l.person_id AND f.k = 1
+),
+weighted AS (
+    SELECT audit_id, staff_id, occurred_at, object_type, person_id, t, ref, corroboration, weight FROM looked_up
+    UNION ALL
+    SELECT audit_id, staff_id, occurred_at, object_type, person_id, t, ref, corroboration, weight FROM corroborated
 ),
 running AS (
     SELECT *, sum(weight) OVER (PARTITION BY staff_id, person_id ORDER BY t
@@ -95,10 +158,15 @@ SELECT d.staff_id AS subject_staff_id,
        max(w.occurred_at) AS window_end,
        d.alerted_at,
        round(sum(w.weight), 3) AS score,
-       list_sort(list(DISTINCT 'audit:' || w.audit_id)) AS evidence,
-       count(DISTINCT w.audit_id) || ' unexplained look-ups (' || list_sort(list(DISTINCT w.object_type))[1]
+       list_sort(list(DISTINCT w.ref)) AS evidence,
+       count(DISTINCT w.audit_id)
+           || CASE WHEN count(DISTINCT w.audit_id) = 1 THEN ' unexplained look-up (' ELSE ' unexplained look-ups (' END
+           || list_sort(list(DISTINCT w.object_type))[1]
            || (CASE WHEN count(DISTINCT w.object_type) > 1 THEN ' and more' ELSE '' END) || '), weight '
-           || round(sum(w.weight), 1) AS summary
+           || round(sum(w.weight), 1)
+           || CASE WHEN count(w.corroboration) > 0
+                   THEN '; corroborated: ' || array_to_string(list_sort(list_distinct(list(w.corroboration))), '; ')
+                   ELSE '' END AS summary
 FROM days d
 JOIN weighted w ON w.staff_id = d.staff_id AND w.person_id = d.person_id
                AND w.t BETWEEN d.first_t - :window_days * 86400 AND d.last_t
