@@ -45,8 +45,8 @@ team holds a case the person is in: `team_cases`, the owning team until it trans
 team from then, each until the case closes), or `shared_line`. `message_volume` counts only unexplained
 contact, for the member of staff and for the peers they are compared with; `contact_with_criminals` counts only
 unexplained contact; `contact_after_purpose` and `disposals_for_associates` leave out shared lines. Look-ups
-take the same explanation: opening the record of a person in a case the team holds, until a month after it
-closes, is the team's work (`lookups`, explanation `team`).
+take the same explanation: opening the record of a person in a case the team holds, while it holds it, is
+the team's work (`lookups`, explanation `team`).
 
 **Shared work lines are recognised from the data.** `shared_lines` marks a number or address on each day on
 which, over the 28 days ending that day, at least 8 members of staff from at least 3 teams contacted it, with a

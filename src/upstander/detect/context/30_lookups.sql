@@ -4,7 +4,8 @@
 --              time (owners until a month after closing; call takers and attending officers for three days)
 --   one_hop    the incident shares a person with an incident they are assigned to
 --   team       their team owns the incident (or it was transferred to it), or the person is in an open case
---              their team holds (`team_cases`, and for a month after it closes, as for owners)
+--              their team holds (`team_cases`: the owning team until it transfers the case, the receiving
+--              team from then, each until the case closes)
 --   area       on duty in the incident's area within a week of it (briefings read recent jobs)
 --   custody    on custody duty at the suite while the person was detained, or arrested or booked them in
 --   role       intelligence and professional standards staff research records as their job
@@ -61,7 +62,7 @@ explanations AS (
     FROM a JOIN staff_team st ON st.staff_id = a.staff_id
     JOIN team_cases tc ON tc.team_id = st.team_id AND tc.person_id = a.object_id
     WHERE a.object_type = 'person' AND a.occurred_at >= tc.valid_from
-      AND a.occurred_at <= tc.valid_to + INTERVAL 30 DAY
+      AND a.occurred_at <= tc.valid_to
     UNION ALL
     -- Custody: the arresting officer or the custody officer of that detention, or anyone on custody duty at
     -- its suite while the person was detained. Person and custody look-ups are separate equality joins.
