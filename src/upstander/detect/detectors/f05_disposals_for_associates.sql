@@ -14,7 +14,7 @@
 -- was of a record the same member of staff had looked up (viewed, searched, printed or exported) in the half hour
 -- before, with nothing in the data to explain the look-up (the explanations of the `lookups` context, as for
 -- unexplained look-ups). The evidence then holds both the look-up and the disposal. Teams whose job is disposals
--- (a central ticket office: several members disposing of records on most days) look records up and dispose of
+-- (a central ticket office: two or more members disposing of records on most days) look records up and dispose of
 -- them all day; their look-ups are explained by that work and do not alert, and without private contact neither
 -- do their disposals: it is the pairing with contact, or with a look-up no duty explains, that matters.
 -- Disposals count together within thirty days of one another; the contact may come up to a day after the
