@@ -27,7 +27,7 @@ FOLDING_COLUMNS = ("variant", "kind", "standard", "note")
 # What each category means is in docs/detectors.md; work_context terms carry a negative weight.
 LEXICON_CATEGORIES = ("endearment", "kiss", "affection", "compliment", "meeting", "secrecy", "deletion",
                       "personal_channel", "concern", "sexual", "flirt", "gift", "favour", "system_misuse",
-                      "persistence", "jealousy", "work_context")
+                      "persistence", "jealousy", "romantic_interest", "boundary", "late_night", "work_context")
 NEGATIVE_CATEGORY = "work_context"
 MAX_WEIGHT = 5.0
 _TERM_ID = re.compile(r"[a-z][a-z0-9_]*")
