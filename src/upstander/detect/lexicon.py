@@ -164,15 +164,15 @@ def read_folding(path: Path | None = None) -> list[dict[str, str]]:
 
 
 def _check_no_refolding(path: Path, rows: list[dict[str, str]]) -> None:
-    """A standard word that a later row would fold into something else makes the table's order matter
-    silently: refused."""
+    """A standard word that another row folds into something else would come out differently depending on the
+    order of the rows: refused, so that every standard word is left as it is by the whole table."""
     words = [(n, r) for n, r in enumerate(rows, start=2) if r["kind"] == "word"]
-    for i, (n, row) in enumerate(words):
-        for later_n, later in words[i + 1:]:
+    for n, row in words:
+        for other_n, other in words:
             for word in row["standard"].split(" "):
-                if word != later["standard"] and re.fullmatch(f"(?:{later['variant']})", word):
+                if word != other["standard"] and re.fullmatch(f"(?:{other['variant']})", word):
                     raise TableError(f"{path} line {n}, field standard: {word!r} would be folded again to "
-                                     f"{later['standard']!r} by line {later_n}")
+                                     f"{other['standard']!r} by line {other_n}")
 
 
 def _lit(text: str) -> str:

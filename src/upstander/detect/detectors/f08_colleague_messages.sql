@@ -11,7 +11,7 @@
 -- reading = """One alert per member of staff. The evidence is outbound messages to colleagues' work phones
 -- whose text matched the sexual, compliment or affection terms of the lexicon of weight 1.5 or more. The checklist asks
 -- forces to investigate internal sexualised behaviour 'to negate any concern of that sexualised conduct being
--- replicated with members of the public'. Messages count together within sixty days. Person ids are empty: the counterparts are staff, named in the
+-- replicated with members of the public'. The summary names the words that matched. Messages count together within sixty days. Person ids are empty: the counterparts are staff, named in the
 -- summary."""
 -- [parameters.min_messages]
 -- value = 2
@@ -23,7 +23,8 @@
 -- value = 60
 -- why = "Messages count together within two months of each other; a crude message a year ago and one today are not yet a pattern."
 WITH to_colleagues AS (
-    SELECT DISTINCT mt.comm_id, mt.staff_id, mt.occurred_at, epoch(mt.occurred_at) AS t, sc.staff_id AS colleague_id
+    SELECT DISTINCT mt.comm_id, mt.staff_id, mt.occurred_at, epoch(mt.occurred_at) AS t, sc.staff_id AS colleague_id,
+           mt.matched
     FROM message_terms mt
     JOIN staff_contacts sc ON sc.contact = mt.counterpart
     WHERE mt.category IN ('sexual', 'compliment', 'affection') AND mt.weight >= :min_term_weight
@@ -50,7 +51,8 @@ SELECT d.staff_id AS subject_staff_id,
        count(DISTINCT m.comm_id) + count(DISTINCT m.colleague_id) AS score,
        list_sort(list(DISTINCT 'communications:' || m.comm_id)) AS evidence,
        count(DISTINCT m.comm_id) || ' sexualised messages to ' || count(DISTINCT m.colleague_id) || ' colleagues ('
-           || array_to_string(list_sort(list(DISTINCT m.colleague_id)), ', ') || ')' AS summary
+           || array_to_string(list_sort(list(DISTINCT m.colleague_id)), ', ') || '; words: '
+           || array_to_string(list_sort(list(DISTINCT m.matched)), ', ') AS summary
 FROM days d
 JOIN to_colleagues m ON m.staff_id = d.staff_id AND m.t BETWEEN d.first_t - :window_days * 86400 AND d.last_t
 GROUP BY d.staff_id, d.day, d.alerted_at
