@@ -48,20 +48,21 @@ conversation AS (
     LEFT JOIN scored s ON s.comm_id = p.comm_id
     WHERE p.direction = 'outbound' AND p.text IS NOT NULL AND p.occurred_at >= :since
 ),
-before AS (
-    SELECT *,
-           sum(1 - termed) OVER recent - (1 - termed) AS plain_before,
-           sum(termed) OVER recent - termed AS termed_before
-    FROM conversation
-    WINDOW recent AS (PARTITION BY staff_id, counterpart ORDER BY t
-                      RANGE BETWEEN :drift_days * 86400 PRECEDING AND CURRENT ROW)
+turns AS (
+    SELECT *, plain_upto - (1 - termed) AS plain_before, termed_upto - termed AS termed_before
+    FROM (SELECT *,
+                 sum(1 - termed) OVER (PARTITION BY staff_id, counterpart ORDER BY t
+                                       RANGE BETWEEN :drift_days * 86400 PRECEDING AND CURRENT ROW) AS plain_upto,
+                 sum(termed) OVER (PARTITION BY staff_id, counterpart ORDER BY t
+                                   RANGE BETWEEN :drift_days * 86400 PRECEDING AND CURRENT ROW) AS termed_upto
+          FROM conversation) AS c
 ),
 per_message AS (
     SELECT b.staff_id, b.counterpart, b.comm_id, b.occurred_at, b.t, s.person_id, s.categories, s.matched,
            s.offsets, b.termed_before = 0 AND b.plain_before >= :drift_min_plain AS drifted, b.plain_before,
            b.weight + CASE WHEN b.termed_before = 0 AND b.plain_before >= :drift_min_plain
                            THEN :drift_weight ELSE 0.0 END AS weight
-    FROM before b
+    FROM turns b
     JOIN scored s ON s.comm_id = b.comm_id
     WHERE b.termed = 1
 ),
