@@ -119,3 +119,25 @@ def test_translation_keeps_duckdb_meaning(sql: str, spark: Any) -> None:
     con.execute("SET TimeZone = 'UTC'")
     expected = con.sql(sql).to_arrow_table().to_pylist()
     assert collect_arrow(spark.sql(translate(sql))).to_pylist() == expected, translate(sql)
+
+
+# Texts whose folding leans on what the two regular-expression engines share: emoji (outside the BMP, which Java
+# holds as two chars), accents, a curly apostrophe, control characters, squeezed letters and word boundaries.
+FOLDING_TEXTS = ["Hiya HUN u ok?? 😘😘", "Zoë’s café ❤️ x", "sooo gorgeus\ttmrw\nlol 🥰", "naïve 🤫 dont tell",
+                 "x-ray at 5 x 10, mr x", "😉;) <3 :*", "ÀÉÎ ok xx"]
+
+
+def test_message_folding_identical(spark: Any) -> None:
+    from upstander.detect.catalogue import bind, load_context
+
+    rows = ", ".join(f"('M{i}', 'S1', TIMESTAMPTZ '2025-01-01 12:00:00+00', '+4470', 'outbound', "
+                     f"'{t.replace(chr(39), chr(39) * 2)}')" for i, t in enumerate(FOLDING_TEXTS))
+    view = bind(dict(load_context())["message_text"], {}, None, "message_text")
+    assert view.startswith("WITH ")
+    sql = (f"WITH communications AS (SELECT * FROM (VALUES {rows}) AS c(comm_id, staff_id, occurred_at, "
+           f"counterpart, direction, text)), {view.removeprefix('WITH ')} ORDER BY comm_id")
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    expected = con.sql(sql).to_arrow_table().to_pylist()
+    assert len(expected) == len(FOLDING_TEXTS) and "emoji_kiss" in expected[0]["words"]
+    assert collect_arrow(spark.sql(translate(sql))).to_pylist() == expected

@@ -224,6 +224,8 @@ def load_context(directory: Path | None = None) -> list[tuple[str, str]]:
         body = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip().rstrip(";")
         if text.startswith("-- expand: lexicon"):
             body = _per_lexicon_term(body, str(p))
+        elif text.startswith("-- expand: folding"):
+            body = _with_folding(text.splitlines()[0], body, str(p))
         views.append((name, body))
     return views
 
@@ -274,3 +276,19 @@ def _per_lexicon_term(body: str, where: str) -> str:
     if not parts:
         raise DetectorError(f"{where}: the lexicon is empty")
     return "\nUNION ALL\n".join(f"({part})" for part in parts)
+
+
+_FOLDING = re.compile(r"-- expand: folding of ([a-z_]+)\.([a-z_]+), keeping ([a-z_]+(?:, [a-z_]+)*)$")
+
+
+def _with_folding(marker: str, body: str, where: str) -> str:
+    """The query with the folding table (folding.csv) written in where `:folding` stands: CTEs folding the
+    column named in the marker line, from the CTE named there, to one named `folded`."""
+    from upstander.detect.lexicon import folding_ctes
+
+    match = _FOLDING.match(marker)
+    if not match or ":folding" not in body:
+        raise DetectorError(f"{where}: the first line must be '-- expand: folding of <cte>.<column>, keeping "
+                            "<columns>' and the query must hold :folding where the CTEs go")
+    source, column, keep = match.group(1), match.group(2), match.group(3).split(", ")
+    return body.replace(":folding", folding_ctes(source, column, keep))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from upstander.detect.catalogue import context_dir, load_detectors
-from upstander.detect.lexicon import read_lexicon
+from upstander.detect.lexicon import read_folding, read_lexicon
 
 INTRO = """# Detectors
 
@@ -29,7 +29,8 @@ duty and until when the policing purpose lasted), `met_spans` (the same for each
 that a later job never explains earlier contact), `public_comms` (work-device contact with the public, matched
 to force records, with local time and duty status), `lookups` (every look-up with the explanation the data
 gives, or none), `stays` and `undeployed_stays` (stay-points from positions, and those no deployment
-explains), `stays_near_met`, `person_risk`, `message_terms` (the lexicon matched against message text),
+explains), `stays_near_met`, `person_risk`, `message_text` (each outbound message folded for the lexicon),
+`message_terms` (the lexicon matched against it, with the words matched), `message_scores` (a score per message),
 `shared_lines`, `team_cases` and `explained_contacts` (below).
 
 **Every duty that meets the public creates a relationship.** `met_spans` holds one span per relationship, each
@@ -139,8 +140,32 @@ def render() -> str:
             parts += ["| parameter | value | source | why |", "|---|---|---|---|"]
             parts += [f"| `{p.name}` | {p.value} | {p.source} | {p.why} |" for p in d.parameters]
             parts.append("")
-    parts += ["## The message lexicon", "",
-              "`src/upstander/detect/lexicon.csv`, used by `message_content` and `sexualised_messages_to_colleagues`:",
-              "", "| term | category | weight | why |", "|---|---|---|---|"]
+    parts += ["## The message lexicon", "", LEXICON_INTRO, "",
+              "| term | category | weight | why |", "|---|---|---|---|"]
     parts += [f"| `{r['term_id']}` | {r['category']} | {r['weight']} | {r['why']} |" for r in read_lexicon()]
+    parts += ["", "### The folding table", "", FOLDING_INTRO, "", "| reads as | written | kind |", "|---|---|---|"]
+    folds: dict[tuple[str, str], list[str]] = {}
+    for r in read_folding():
+        folds.setdefault((r["standard"], r["kind"]), []).append(r["variant"])
+    parts += [f"| {standard} | {' '.join(f'`{alt}`' for v in variants for alt in v.split('|'))} | {kind} |"
+              for (standard, kind), variants in folds.items()]
     return "\n".join(parts) + "\n"
+
+
+LEXICON_INTRO = """`src/upstander/detect/lexicon.csv`, used by `message_content` and
+`sexualised_messages_to_colleagues`. Each term is a regular expression over the folded text (`message_text`,
+below); `message_terms` keeps, for each message and term, the words it matched, which the alert summaries
+show. A message scores the weights of the distinct terms it matched, never below nothing: `work_context`
+terms weigh against the message they are in (safeguarding advice about the victim's own phone, a meeting
+arranged for the ISVA, the business of a statement), never against others. `score_texts` in
+`src/upstander/detect/message_scoring.py` runs the same SQL over a list of texts, to measure the lexicon on a
+corpus. Both tables are checked on load: patterns must read alike on DuckDB (RE2) and Spark (Java), so no
+look-arounds, back-references, named groups, inline flags or non-ASCII characters; a negative weight only for
+`work_context`; each error names the file, line and field."""
+
+FOLDING_INTRO = """`src/upstander/detect/folding.csv`. Before the lexicon reads a message it is lower-cased, curly
+apostrophes made straight, the emoji below turned into words (`emoji_kiss`, `emoji_heart`, ...), every other
+character outside printable ASCII made a space, any letter repeated three or more times cut to two, the
+words below folded to the standard word (each `written` form is a regular expression for one whole word), and
+runs of spaces squeezed. The SQL is written from the table by the engine as a chain of CTEs, on DuckDB and
+Spark alike; no standard word may be folded again by another row."""

@@ -177,7 +177,8 @@ def _comms(con: duckdb.DuckDBPyConnection, staff_id: str, row: RowFor) -> None:
                pc.local_hour >= 22 OR pc.local_hour < 6, pc.on_duty, t.categories
         FROM public_comms pc
         LEFT JOIN met m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id
-        LEFT JOIN (SELECT comm_id, list(DISTINCT category) AS categories FROM message_terms GROUP BY comm_id) t
+        LEFT JOIN (SELECT comm_id, list(DISTINCT category) AS categories FROM message_terms WHERE weight > 0
+                   GROUP BY comm_id) t
                ON t.comm_id = pc.comm_id
         WHERE pc.staff_id = ?""", [staff_id]).fetchall():
         r = row(person_id, counterpart)
