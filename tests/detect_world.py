@@ -7,6 +7,7 @@ detector exactly as the engine does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -151,3 +152,22 @@ def findings(detector_id: str, world: dict[str, list[dict[str, Any]]],
     table = run_one(con, det, None)
     # What is compared is what the store makes of the findings: the alerts.
     return sorted(aggregate_in_memory(det, table), key=lambda r: (r["subject_staff_id"], str(r["person_ids"])))
+
+
+Change = Callable[[dict[str, list[dict[str, Any]]]], None]
+
+
+def both(*changes: Change) -> Change:
+    """The base world changed by each of `changes` in turn."""
+    def apply(world: dict[str, list[dict[str, Any]]]) -> None:
+        for change in changes:
+            change(world)
+    return apply
+
+
+def run_case(detector: str, change: Change, end_day: int) -> list[dict[str, Any]]:
+    """`detector`'s findings on the base world changed by `change`, with data running to `end_day`."""
+    world = base_world()
+    change(world)
+    world["audit"].append(look("S3", at(end_day), "vehicle", "ZZ99 ZZZ"))  # the data runs to the end of the period
+    return findings(detector, world)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from detect_world import at, base_world, comm, findings, look
+from detect_world import at, both, comm, look, run_case
 
 World = dict[str, list[dict[str, Any]]]
 P1_PHONE, P2_PHONE, P4_PHONE = "+447500000001", "+447500000002", "+447500000004"
@@ -137,12 +137,6 @@ def specialist_opens_victim(owner_team: str) -> Callable[[World], None]:
     return apply
 
 
-def both(*changes: Callable[[World], None]) -> Callable[[World], None]:
-    def apply(world: World) -> None:
-        for change in changes:
-            change(world)
-    return apply
-
 
 def team_calls(owner_team: str, specialists: int = 1) -> Callable[[World], None]:
     """Twenty investigators with a dozen unexplained public contacts in four weeks each; `specialists` domestic
@@ -236,10 +230,7 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
 
 
 def _run(detector: str, change: Callable[[World], None]) -> list[dict[str, Any]]:
-    world = base_world()
-    change(world)
-    world["audit"].append(look("S3", at(END), "vehicle", "ZZ99 ZZZ"))  # the data runs to the end of the period
-    return findings(detector, world)
+    return run_case(detector, change, END)
 
 
 @pytest.mark.parametrize(("detector", "case", "change", "expected"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES])

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from detect_world import at, base_world, comm, findings, look, stay
+from detect_world import at, base_world, both, comm, findings, look, run_case, stay
 
 World = dict[str, list[dict[str, Any]]]
 END = 60  # the data runs to this day
@@ -98,12 +98,6 @@ def stop_at_p1(day: float, minutes: int, statuses: list[int], texts: bool = True
     return apply
 
 
-def both(*changes: Callable[[World], None]) -> Callable[[World], None]:
-    def apply(world: World) -> None:
-        for change in changes:
-            change(world)
-    return apply
-
 
 CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]]] = [
     # --- red flag 5: a look-up, then disposal of the same record ------------------------------------------------
@@ -155,10 +149,7 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
 
 
 def _run(detector: str, change: Callable[[World], None]) -> list[dict[str, Any]]:
-    world = base_world()
-    change(world)
-    world["audit"].append(look("S3", at(END), "vehicle", "ZZ99 ZZZ"))  # the data runs to the end of the period
-    return findings(detector, world)
+    return run_case(detector, change, END)
 
 
 @pytest.mark.parametrize(("detector", "case", "change", "expected"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES])
