@@ -13,7 +13,7 @@ from deliveries import DAY, NEXT_DAY, Delivery
 from detect_world import at, base_world, look, world_connection
 from upstander.detect.alerts import AlertStore
 from upstander.detect.backends import DuckDBBackend
-from upstander.detect.catalogue import Detector, context_lookbacks, load_detectors
+from upstander.detect.catalogue import Detector, context_lookbacks, context_reads, load_detectors
 from upstander.detect.engine import prepare, run_detection
 from upstander.feeds.loading import load_delivery
 
@@ -32,6 +32,28 @@ def test_a_view_takes_the_longest_look_back_of_the_detectors_reading_it_directly
     detectors = [_detector("dwell", 30, "SELECT * FROM stays_near"),
                  _detector("wide", 90, "SELECT * FROM met -- mentions stays only in a comment")]
     assert context_lookbacks(context, detectors) == {"stays": 30, "stays_near": 30, "met": 90, "unused": 0}
+
+
+def test_a_view_named_only_in_a_literal_or_a_comment_is_not_read() -> None:
+    # A lexicon pattern written into message_terms says 'stays between us'; read as a view, it made retention
+    # remake the floor day's message terms from the stays and keep them twice.
+    context = [("stays", "SELECT * FROM positions"),
+               ("met", "SELECT * FROM incident_staff"),
+               ("terms", "SELECT regexp_matches(words, 'this stays between us|we met') -- not met either\n"
+                         "FROM message_text WHERE note = 'it''s the stays'"),
+               ("near", "SELECT '--' AS dash, * FROM stays")]
+    reads = context_reads(context)
+    assert reads["terms"] == set()
+    assert reads["near"] == {"stays"}, "a dash inside a literal is not a comment"
+    detectors = [_detector("lexical", 60, "SELECT 'met' AS word, * FROM terms")]
+    assert context_lookbacks(context, detectors) == {"stays": 0, "met": 0, "terms": 60, "near": 0}
+
+
+def test_the_shipped_message_terms_read_only_the_message_text() -> None:
+    from upstander.detect import kept
+    from upstander.detect.catalogue import load_context
+
+    assert kept.upstream(context_reads(load_context()), "message_terms") == {"message_text"}
 
 
 def test_the_shipped_views_never_look_back_less_than_a_detector_reading_them() -> None:

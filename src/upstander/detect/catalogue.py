@@ -230,11 +230,23 @@ def load_context(directory: Path | None = None) -> list[tuple[str, str]]:
     return views
 
 
+# A string literal (quotes doubled inside) or a `--` comment, matched from the left so that a quote inside a
+# comment or a dash inside a literal is read as part of it.
+_LITERAL_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*")
+
+
+def sql_names(sql: str) -> str:
+    """The SQL with its string literals and comments blanked: what is left names tables, views and columns. A
+    lexicon pattern such as 'stays between us' must not read as the view `stays`."""
+    return _LITERAL_OR_COMMENT.sub(" ", sql)
+
+
 def context_reads(context: list[tuple[str, str]]) -> dict[str, set[str]]:
-    """For each context view, the other context views its SQL names."""
+    """For each context view, the other context views its SQL names (outside literals and comments)."""
     names = [name for name, _ in context]
-    return {name: {other for other in names if other != name and re.search(rf"\b{other}\b", sql)}
-            for name, sql in context}
+    bare = {name: sql_names(sql) for name, sql in context}
+    return {name: {other for other in names if other != name and re.search(rf"\b{other}\b", bare[name])}
+            for name, _ in context}
 
 
 def context_lookbacks(context: list[tuple[str, str]], detectors: list[Detector],
@@ -256,7 +268,7 @@ def context_lookbacks(context: list[tuple[str, str]], detectors: list[Detector],
             reach(other, kept.get(view, lookback), seen | {view})
 
     for det in detectors:
-        body = "\n".join(line.split("--", 1)[0] for line in det.sql.splitlines())
+        body = sql_names(det.sql)
         for name in names:
             if re.search(rf"\b{name}\b", body):
                 reach(name, det.lookback_days + det.lookahead_days, frozenset())
