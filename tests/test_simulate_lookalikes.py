@@ -261,3 +261,18 @@ def test_the_delivery_still_loads_with_nothing_quarantined(deliveries: dict[int,
     assert proc.returncode == 0, summary
     assert summary["quarantined"] == 0 and summary["rejected_files"] == []
     assert summary["loaded"] == result.rows
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_no_one_in_records_shares_a_home_with_staff_unless_put_there(deliveries: dict[int, SimulationResult],
+                                                                     seed: int) -> None:
+    # A household's people are each other's family: a stranger in records at an officer's address would make
+    # red flag 9's pattern (living with someone met on duty) out of chance, not out of a scenario.
+    out = deliveries[seed].out
+    con = _con(out)
+    sharing = {s for (s,) in con.execute("""SELECT DISTINCT s.staff_id FROM staff s
+                                            JOIN people p ON p.home_uprn = s.home_uprn""").fetchall()}
+    housemates = {r["staff_id"] for r in _lookalikes(out, "housemate_in_records")}
+    perpetrators = {s for (s,) in con.execute("SELECT DISTINCT staff_id FROM truth").fetchall()}
+    assert housemates and housemates <= sharing
+    assert sharing <= housemates | perpetrators, sorted(sharing - housemates - perpetrators)

@@ -54,11 +54,16 @@ class Population:
         return np.searchsorted(cdf, rng.random(k) * cdf[-1])
 
 
-def build_population(rng: np.random.Generator, n_people: int, n_addresses: int) -> Population:
+def build_population(rng: np.random.Generator, n_people: int, n_addresses: int,
+                     staff_homes: np.ndarray | None = None) -> Population:
+    """The public in records. No one lives in a member of staff's home (`staff_homes`): the people of a
+    household are each other's family, not strangers, and a scenario or look-alike that puts an officer in the
+    same home as someone in records does so on purpose."""
     age = rng.choice(len(AGE_BANDS), n_people, p=AGE_P)
     sex = rng.choice(np.array(["female", "male", "unknown"], dtype=object), n_people, p=[0.49, 0.49, 0.02])
     adult = age > 0
-    addr = rng.integers(0, n_addresses, n_people)
+    free = np.setdiff1d(np.arange(n_addresses), staff_homes if staff_homes is not None else [])
+    addr = free[rng.integers(0, len(free), n_people)]
     surname = list(rng.choice(SURNAMES, n_people))
     offender = (rng.random(n_people) < OFFENDER_SHARE * np.where(sex == "male", 1.6, 0.4)) & adult
     ocg = offender & (rng.random(n_people) < OCG_SHARE_OF_OFFENDERS)

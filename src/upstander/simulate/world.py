@@ -75,7 +75,7 @@ def build_world(seed: int, n_staff: int, start: date, days: int) -> World:
     n_addresses = n_people // 2 + n_staff * 2
     geo = build_geography(rng, n_staff, n_addresses)
     wf = build_workforce(rng, n_staff, geo, start)
-    people = build_population(rng, n_people, n_addresses)
+    people = build_population(rng, n_people, n_addresses, wf.home_addr)
     da_victims = np.flatnonzero(people.da_partner >= 0)
     da_w = rng.lognormal(0, 1.0, len(da_victims))  # some victims call again and again
     partner_numbers = [f"+441{rng.integers(100_000_000, 999_999_999)}" for _ in range(max(50, n_staff // 20))]

@@ -16,9 +16,12 @@ NEAR = "officer's home is within about 150 m of a domestic abuse victim's home"
 ATTENDED_KINDS = ("domestic_abuse", "concern_for_welfare", "antisocial_behaviour")
 
 
-def _address_near(world: World, lat: float, lon: float, rng: np.random.Generator, within_deg: float) -> int | None:
+def _address_near(world: World, lat: float, lon: float, rng: np.random.Generator, within_deg: float,
+                  occupied: np.ndarray) -> int | None:
+    """An address near (lat, lon) that none of `occupied` lives at: moving in, one does not share a stranger's home."""
     g = world.geo
-    hits = np.flatnonzero((np.abs(g.addr_lat - lat) < within_deg) & (np.abs(g.addr_lon - lon) < within_deg * 1.6))
+    near = (np.abs(g.addr_lat - lat) < within_deg) & (np.abs(g.addr_lon - lon) < within_deg * 1.6)
+    hits = np.flatnonzero(near & ~np.isin(np.arange(len(g.addr_lat)), occupied))
     return int(rng.choice(hits)) if len(hits) else None
 
 
@@ -34,7 +37,8 @@ def places(world: World, taken: set[int], out: LookAlikes) -> None:
     for s in pick_staff(world, rng, {"constable", "pcso"}, {"response", "neighbourhood"}, taken, k):
         v = int(rng.choice(victims))
         neighbours.add(v)
-        a = _address_near(world, g.addr_lat[ppl.addr[v]], g.addr_lon[ppl.addr[v]], rng, 0.0012)
+        a = _address_near(world, g.addr_lat[ppl.addr[v]], g.addr_lon[ppl.addr[v]], rng, 0.0012,
+                          np.concatenate([ppl.addr, wf.home_addr]))
         if a is None or a == ppl.addr[v]:
             continue
         wf.home_addr[s] = a
@@ -49,7 +53,7 @@ def places(world: World, taken: set[int], out: LookAlikes) -> None:
     for station in range(len(g.station_town)):
         lat, lon = world.geo.station_latlon(station)
         for v in rng.choice(victims, min(2, len(victims)), replace=False):
-            a = _address_near(world, lat, lon, rng, 0.0015)
+            a = _address_near(world, lat, lon, rng, 0.0015, wf.home_addr)
             if a is not None and int(v) not in neighbours:
                 ppl.addr[v] = a
                 out.records.append(LookAlike("victim_near_station", "", [ppl.person_id[v]],
