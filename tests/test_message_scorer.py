@@ -51,7 +51,8 @@ FIRES = {
     "endearment": ["Morning hun, how did you sleep", "thanks babe", "night gorgeous", "alright treacle?",
                    "see you soon, beautiful"],
     "kiss": ["Thanks for today x", "speak tomorrow xx", "ok 😘", "Got it xox see you Monday", "mwah"],
-    "affection": ["miss u already", "been thinkin about you all day", "❤️", "love ya", "cant wait to see u"],
+    "affection": ["miss u already", "been thinkin about you all day", "❤️", "love ya", "cant wait to see u",
+                  "I have missed you so much", "Sorry I missed you babe, missed you loads"],
     "compliment": ["u looked well today", "you scrub up nicely", "you're so pretty", "what a beautiful smile",
                    "you look amazing in that dress"],
     "meeting": ["fancy a drink sometime?", "fancy a brew when I'm off?", "we should meet up",
@@ -96,6 +97,9 @@ HARD_NEGATIVES = [
     "The ISVA will meet you for a coffee on Tuesday to talk through court.",
     "Thank you for your courage today, you did really well.",
     "Sorry I missed you, I'll try again at 3.",
+    "Sorry to have missed you. Nothing has changed on your case, I'll try again tomorrow.",
+    "Sorry Ive missed you, will ring back after the briefing.",
+    "Apologies that we have missed you today, the officer will call again.",
     "Did you get home ok after the interview? Please confirm when you can.",
     "I can pop round tomorrow to take your statement.",
     "Don't mention it, that's what we're here for.",
@@ -268,7 +272,12 @@ def test_a_warm_professional_conversation_does_not_alert() -> None:
                            (6, "The ISVA will meet you for a coffee on Tuesday to talk through court."),
                            (8, "Please delete this message if he checks your phone."),
                            (12, "Did you get home ok after court? Well done today."),
-                           (15, "Sorry I missed you, I can pop round tomorrow to take your statement.")])
+                           (15, "Sorry I missed you, I can pop round tomorrow to take your statement."),
+                           (17, "Sorry to have missed you. Nothing has changed, I'll try again tomorrow."),
+                           (19, "I'm off duty now; if you are in danger please call 999. I'll ring you on my next "
+                                "shift."),
+                           (24, "I'm off duty now; if you are in danger please call 999. I'll ring you on my next "
+                                "shift.")])
     assert findings("message_content", world) == []
 
 
