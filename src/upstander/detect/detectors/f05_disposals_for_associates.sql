@@ -10,16 +10,23 @@
 -- feeds = ["audit", "staff"]
 -- alert = "One alert per member of staff: each day on which their disposals next to private contact, or next to an unexplained look-up of the same record, within thirty days reached the threshold adds to it."
 -- reading = """One alert per member of staff. Each disposal or deletion in the evidence either came within a
--- day of a call or message between the same member of staff and a member of the public (not a colleague), or
+-- day of a call or message between the same member of staff and a member of the public (not a colleague) that
+-- nothing in the data explains (not someone they met through duty, within its purpose, nor a case their team
+-- holds: a roads officer texting a victim he attended about her referral is at work), or
 -- was of a record the same member of staff had looked up (viewed, searched, printed or exported) in the half hour
 -- before, with nothing in the data to explain the look-up (the explanations of the `lookups` context, as for
--- unexplained look-ups). The evidence then holds both the look-up and the disposal. Teams whose job is disposals
+-- unexplained look-ups). The evidence then holds both the look-up and the disposal. That context judges the
+-- records tied to people (a person, an incident, a custody record); a traffic offence is tied to no one, so
+-- opening one and disposing of it says nothing without the contact, and roads officers who cancel offences as
+-- part of the job are not alerted for it. Teams whose job is disposals
 -- (a central ticket office: two or more members disposing of records on most days) look records up and dispose of
 -- them all day; their look-ups are explained by that work and do not alert, and without private contact neither
 -- do their disposals: it is the pairing with contact, or with a look-up no duty explains, that matters.
 -- Disposals count together within thirty days of one another; the contact may come up to a day after the
 -- disposal (a day's look-ahead). Calls to shared work lines (a partner agency's number that many staff in
--- several teams call) are work, not private contact, and do not count."""
+-- several teams call) are work, not private contact, and do not count. A favour for a driver the officer
+-- had stopped, with contact inside the purpose of that stop, is not counted: the offence is tied to no one in the
+-- data, and an officer's calls to the people he deals with are his work."""
 -- [parameters.min_disposals]
 -- value = 2
 -- why = "One disposal next to a call may be a driver ringing about their own ticket; two is a pattern worth a look."
@@ -60,13 +67,15 @@ disposal_teams AS (
 contacted AS (
     SELECT d.audit_id, min(c.comm_id) AS comm_id, min(c.counterpart) AS counterpart
     FROM disposals d
-    JOIN explained_contacts c ON c.staff_id = d.staff_id AND NOT c.shared_line
+    JOIN explained_contacts c ON c.staff_id = d.staff_id AND c.explanation IS NULL
          AND c.occurred_at BETWEEN d.occurred_at - INTERVAL 1 DAY AND d.occurred_at + INTERVAL 1 DAY
     GROUP BY d.audit_id
 ),
 looked_up AS (
     -- The same record opened by the same member of staff shortly before, with no explanation: neither the
-    -- `lookups` context (people, incidents, custody records) nor a disposal team's work explains it. The latest
+    -- `lookups` context nor a disposal team's work explains it. Only records that context can judge count (a
+    -- person, an incident, a custody record): a traffic offence is tied to no one in the data, so nothing could
+    -- explain opening it, and opening it just before disposing of it is how every disposal is made. The latest
     -- such look-up is the one shown.
     SELECT d.audit_id, l.audit_id AS lookup_id, l.occurred_at AS looked_up_at,
            row_number() OVER (PARTITION BY d.audit_id ORDER BY l.occurred_at DESC, l.audit_id DESC) AS latest
@@ -74,7 +83,7 @@ looked_up AS (
     JOIN audit l ON l.staff_id = d.staff_id AND l.object_type = d.object_type AND l.object_id = d.object_id
          AND l.action IN ('search', 'view', 'print', 'export')
          AND epoch(l.occurred_at) BETWEEN epoch(d.occurred_at) - :lookup_minutes * 60 AND epoch(d.occurred_at)
-    LEFT JOIN lookups x ON x.audit_id = l.audit_id
+    JOIN lookups x ON x.audit_id = l.audit_id
     LEFT JOIN disposal_teams dt ON dt.team_id = d.team_id AND dt.day = CAST(d.occurred_at AS DATE)
     WHERE x.explanation IS NULL AND dt.team_id IS NULL
 ),
