@@ -68,6 +68,13 @@ def weekly_after_closure(world: World) -> None:
                                 for d in (28, 35, 42, 49, 56, 63)]
 
 
+def new_team_case_of_p1(world: World) -> None:
+    """A second domestic abuse case of P1's from day 26, owned by public protection (T3) until day 80."""
+    world["incidents"].append(dict(incident_id="I2", type="domestic_abuse", priority=2, opened_at=at(26),
+                                   closed_at=at(80), lat=51.50, lon=-1.80, area="A1", owning_team_id="T3"))
+    world["incident_people"].append(dict(incident_id="I2", person_id="P1", role="victim", recorded_at=at(26, 0.5)))
+
+
 def victim_rings_oic(direction: str) -> Callable[[World], None]:
     """P1 and S4 in calls late in the evening, S4 off duty, while the case is open (days 3 to 15)."""
     def apply(world: World) -> None:
@@ -197,6 +204,8 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
     # --- subtle pursuit after the purpose, and a victim ringing her officer in charge ---------------------------
     ("contact_after_purpose", "officer in charge phones the victim weekly, briefly, on duty, after closure",
      weekly_after_closure, [("S4", ["P1"])]),
+    ("contact_after_purpose", "the same weekly calls while her team holds a new case of the victim's, owned by "
+     "a colleague (look-alike)", both(weekly_after_closure, new_team_case_of_p1), []),
     ("contact_after_purpose", "the victim rings her officer in charge late in the evening during the case "
                               "(look-alike)", victim_rings_oic("inbound"), []),
     ("contact_after_purpose", "the officer in charge rings the victim late, off duty, during the case",

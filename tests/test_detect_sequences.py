@@ -40,12 +40,14 @@ def look_then_dispose(staff: str, days: list[float], minutes: float = 8, object_
     return apply
 
 
-def ticket_office(world: World) -> None:
-    """Two clerks open and dispose of two traffic offences each working day, from a month before the job."""
+def ticket_office(world: World, object_type: str = "other") -> None:
+    """Two clerks open and dispose of two traffic offences each working day, from a month before the job; with
+    `object_type` "person", a records review team deleting people's records under the retention rules."""
     _clerk(world)
     for clerk in ("S5", "S10"):
         days = [d + k / 10 for d in range(-29, 40) if (d + 3) % 7 < 5 for k in range(2)]
-        look_then_dispose(clerk, days, minutes=3)(world)
+        records = [f"PR-{clerk}-{d}" for d in days] if object_type == "person" else None
+        look_then_dispose(clerk, days, minutes=3, object_type=object_type, records=records)(world)
 
 
 P5_PHONE, P6_PHONE, P7_PHONE = "+447500000005", "+447500000006", "+447500000007"
@@ -80,6 +82,21 @@ def personal(*rows: Callable[[], dict[str, Any]], job_for_s1: bool = False) -> C
     return apply
 
 
+ASKER = "+447900000099"  # a private number no one in the data has
+
+
+def asked_and_answered(asked: float, answered: float, reply_to: str = ASKER) -> Callable[[World], None]:
+    """S2 (no part in any job of P4's) opens P4's record on day 12; ASKER texts `asked` hours before, and S2
+    texts `reply_to` `answered` minutes after."""
+    def apply(world: World) -> None:
+        t = at(12, -8)
+        world["audit"].append(look("S2", t, "person", "P4"))
+        world["communications"] += [
+            comm("S2", t + timedelta(hours=asked), ASKER, "did they nick my mate Nash?", direction="inbound"),
+            comm("S2", t + timedelta(minutes=answered), reply_to, "yeah theft, he's out tomorrow")]
+    return apply
+
+
 HOME_P1 = (51.50, -1.80)
 P1_PHONE = "+447500000001"
 
@@ -101,12 +118,24 @@ def stop_at_p1(day: float, minutes: int, statuses: list[int], texts: bool = True
 
 CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]]] = [
     # --- red flag 5: a look-up, then disposal of the same record ------------------------------------------------
-    ("disposals_for_associates", "response officer opens and disposes of two traffic offences, no phone contact",
-     look_then_dispose("S2", [6, 19]), [("S2", [])]),
+    ("disposals_for_associates", "an officer opens and disposes of traffic offences, tied to no one, without "
+     "private contact (look-alike: a roads officer cancelling offences as the job)",
+     look_then_dispose("S2", [6, 19]), []),
+    ("disposals_for_associates", "the same traffic offences, each with a text from a private number that day",
+     both(look_then_dispose("S2", [6, 19]),
+          lambda w: w["communications"].extend(comm("S2", at(d, -9), ASKER, "can u sort my ticket", direction="inbound")
+                                               for d in (6, 19))), [("S2", [])]),
+    ("disposals_for_associates", "traffic offences disposed of on the days the officer texts the victim he "
+     "attended, about her case (look-alike)",
+     both(look_then_dispose("S1", [1, 2]),
+          lambda w: w["communications"].extend(comm("S1", at(d, -10), "+447500000001", "Your referral has been made")
+                                               for d in (1, 2))), []),
     ("disposals_for_associates", "the ticket office opening and disposing of offences every day (look-alike)",
      ticket_office, []),
-    ("disposals_for_associates", "the same officer among the ticket office's work: still his own",
-     both(ticket_office, look_then_dispose("S2", [6, 19])), [("S2", [])]),
+    ("disposals_for_associates", "an officer opening and deleting people's records among the ticket office's "
+     "work: still his own",
+     both(ticket_office, look_then_dispose("S2", [5, 9], object_type="person", records=["P3", "P4"])),
+     [("S2", [])]),
     ("disposals_for_associates", "disposals of records opened hours before (look-alike)",
      look_then_dispose("S2", [6, 19], minutes=150), []),
     ("disposals_for_associates", "officer in charge deletes records of her own case's people (look-alike)",
@@ -134,6 +163,16 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
     ("unexplained_lookups", "housemate at the officer's own address looked up, then rung the same day",
      personal(lambda: look("S2", at(20, -9), "person", "P7"),
               lambda: comm("S2", at(20, -3), P7_PHONE, None, "call")), [("S2", ["P7"])]),
+    # Asked and answered (corruption case study 1): a question from a number nothing explains, a look-up, a reply.
+    ("unexplained_lookups", "a private number asks, a plain person's record is opened an hour later, the answer "
+     "goes back twenty minutes after",
+     asked_and_answered(asked=-1, answered=20), [("S2", ["P4"])]),
+    ("unexplained_lookups", "the same question and look-up, the reply the next day (look-alike)",
+     asked_and_answered(asked=-1, answered=24 * 60), []),
+    ("unexplained_lookups", "the same question and look-up, a text to another number after (look-alike)",
+     asked_and_answered(asked=-1, answered=20, reply_to="+447900000098"), []),
+    ("unexplained_lookups", "the question two days before the look-up and the reply (look-alike)",
+     asked_and_answered(asked=-48, answered=20), []),
     # --- red flag 6: the longest gap between radio statuses during a stop at a home ----------------------------
     ("radio_silence", "one status in the middle of an hour's stop at the victim's home, then texts",
      stop_at_p1(5, 60, [30]), [("S1", ["P1"])]),
@@ -161,14 +200,14 @@ def test_sequence_case(detector: str, case: str, change: Callable[[World], None]
 
 def test_a_disposal_after_a_look_up_shows_both() -> None:
     world = base_world()
-    look_then_dispose("S2", [6, 19])(world)
+    look_then_dispose("S2", [6, 19], object_type="person", records=["P3", "P4"])(world)
     [f] = findings("disposals_for_associates", world)
     views = [r["audit_id"] for r in world["audit"] if r["staff_id"] == "S2" and r["action"] == "view"]
     disposals = [r["audit_id"] for r in world["audit"] if r["staff_id"] == "S2" and r["action"] == "dispose"]
     assert sorted(f["evidence"]) == sorted(f"audit:{a}" for a in views + disposals)
     assert f["alerted_at"] == at(19, -8) + timedelta(minutes=8)
     assert "2 of a record they had looked up just before, with nothing to explain the look-up" in f["summary"]
-    assert "record TO-S2-6 looked up 8 minutes before it was disposed of" in f["summary"]
+    assert "record P3 looked up 8 minutes before it was disposed of" in f["summary"]
 
 
 def test_a_corroborated_look_up_says_in_words_what_corroborated_it() -> None:
@@ -183,6 +222,21 @@ def test_a_corroborated_look_up_says_in_words_what_corroborated_it() -> None:
                             "sharing their surname was followed within the hour by their disposing of the record")
     # Without the corroboration's extra weight, the namesake's look-up stays below the threshold.
     assert findings("unexplained_lookups", world, {"corroboration_factor": 1.0}) == []
+
+
+def test_an_asked_and_answered_look_up_shows_the_question_and_the_answer() -> None:
+    world = base_world()
+    asked_and_answered(asked=-2.5, answered=25)(world)
+    [f] = findings("unexplained_lookups", world)
+    question, answer = world["communications"][-2:]
+    [lookup] = [r for r in world["audit"] if r["object_id"] == "P4"]
+    assert sorted(f["evidence"]) == sorted([f"audit:{lookup['audit_id']}", f"communications:{question['comm_id']}",
+                                            f"communications:{answer['comm_id']}"])
+    assert f["alerted_at"] == answer["occurred_at"] and f["score"] == 3.0
+    assert f["summary"] == ("1 unexplained look-up (person), weight 3.0; corroborated: asked and answered: a message "
+                            "or call from a number nothing explains 150 minutes before the look-up, and one back to "
+                            "that number 25 minutes after it")
+    assert findings("unexplained_lookups", world, {"ask_minutes": 120}) == [], "asked too long before"
 
 
 def test_radio_silence_says_how_long_in_words() -> None:
@@ -201,11 +255,15 @@ def test_radio_silence_says_how_long_in_words() -> None:
     assert findings("radio_silence", world, {"min_silence_minutes": 40}) == []
 
 
-def test_the_ticket_office_is_quiet_because_disposing_is_its_work() -> None:
+def test_a_records_review_team_is_quiet_because_deleting_is_its_work() -> None:
     world = base_world()
-    ticket_office(world)
+    ticket_office(world, object_type="person")
     world["audit"].append(look("S3", at(END), "vehicle", "ZZ99 ZZZ"))
     assert findings("disposals_for_associates", world) == []
     # Asking for more clerks than it has, its look-ups go unexplained and both clerks alert.
     loud = findings("disposals_for_associates", world, {"min_team_disposers": 3})
     assert sorted(f["subject_staff_id"] for f in loud) == ["S10", "S5"]
+    # A ticket office's traffic offences are tied to no one: however many clerks are asked for, nothing alerts.
+    world = base_world()
+    ticket_office(world)
+    assert findings("disposals_for_associates", world, {"min_team_disposers": 3}) == []

@@ -15,7 +15,8 @@
 -- A person met only in custody counts from the first such contact: custody staff have no call to make to a
 -- detainee after release. Calls from the person to the officer while the purpose lasts are never counted (a
 -- victim ringing her officer in charge). Shared work lines (a hostel or partner agency's number on the
--- person's record) are not counted. The score rises with the number of contacts, the share at night, the share
+-- person's record) are not counted, nor contact on duty while the officer's team holds a case the person is in
+-- (a later case of the same victim, owned by a colleague: the team's work, as the `team` explanation says). The score rises with the number of contacts, the share at night, the share
 -- off duty, rising frequency, the number of distinct weeks the contact went on and how regular it was (week
 -- after week outranks a burst), and the person's vulnerability. Looks back 30 days beyond its window: whether
 -- a number is a shared line is judged on the 28 days before each contact."""
@@ -40,21 +41,24 @@
 WITH contact AS (
     -- Contact after the officer first met the person; in purpose while any relationship's purpose covers it;
     -- met only in custody when every relationship begun by then was custody duty or custody officer.
-    SELECT pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at, pc.on_duty, pc.direction,
+    SELECT pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at, pc.on_duty, pc.direction, pc.team_case,
            pc.local_hour >= :night_from OR pc.local_hour < :night_to AS at_night,
            max(CASE WHEN pc.occurred_at <= m.purpose_until THEN 1 ELSE 0 END) AS in_purpose,
            min(CASE WHEN m.relationship IN ('custody_duty', 'custody_officer') THEN 1 ELSE 0 END) AS custody_only
     FROM explained_contacts pc
     JOIN met_spans m ON m.staff_id = pc.staff_id AND m.person_id = pc.person_id AND m.met_at < pc.occurred_at
     WHERE pc.occurred_at >= :since AND NOT pc.shared_line
-    GROUP BY pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at, pc.on_duty, pc.direction, pc.local_hour
+    GROUP BY pc.staff_id, pc.person_id, pc.comm_id, pc.occurred_at, pc.on_duty, pc.direction, pc.team_case,
+             pc.local_hour
 ),
 outside AS (
-    -- After the purpose, any contact either way; within it, only the officer's own late contact off duty.
+    -- After the purpose, any contact either way, unless on duty for a case the officer's team holds with that
+    -- person in it (a later case of the same victim, owned by a colleague); within it, only the officer's own
+    -- late contact off duty.
     SELECT staff_id, person_id, comm_id, occurred_at, on_duty, at_night, custody_only, epoch(occurred_at) AS t,
            CAST(floor((epoch(occurred_at) / 86400 + 3) / 7) AS BIGINT) AS week
     FROM contact
-    WHERE in_purpose = 0 OR (NOT on_duty AND at_night AND direction = 'outbound')
+    WHERE (in_purpose = 0 AND NOT team_case) OR (NOT on_duty AND at_night AND direction = 'outbound')
 ),
 running AS (
     SELECT *, count(*) OVER (PARTITION BY staff_id, person_id ORDER BY t

@@ -1,7 +1,7 @@
 -- id = "unexplained_lookups"
 -- title = "Look-ups of a person or their records that nothing in the data explains"
 -- red_flags = [4]
--- seed_case = "APSP case study 1; corruption case studies 4, 6 and 7"
+-- seed_case = "APSP case study 1; corruption case studies 1, 4, 6 and 7"
 -- category = "misusing_force_systems"
 -- weight = 2.5
 -- lookback_days = 150
@@ -18,7 +18,12 @@
 -- officer's surname. A look-up of a namesake, neighbour or housemate that the member of staff followed within
 -- a week by disposing of that record, or by work-phone contact with that person that nothing explains, is
 -- corroborated: its weight counts twice, the second time when the disposal or contact came (which is then in
--- the evidence, and the summary says what corroborated which look-up). Deletions and disposals are not
+-- the evidence, and the summary says what corroborated which look-up). Any unexplained look-up that came
+-- between a message or call from a number nothing explains (not someone met through duty, not a colleague, not a
+-- shared work line) and, soon after, a message or call back to that same number is asked and answered: the
+-- question, the look-up and the answer, as when a known drug supplier asked whether someone had been arrested
+-- and the officer confirmed the offences; its weight counts three times, and both messages are in the evidence.
+-- Deletions and disposals are not
 -- look-ups themselves (disposals are red flag 5). Look-ups by intelligence or PSD staff, explained by their
 -- role, appear as `repeat_research` (half weight) once they return to the same person on a fourth separate day
 -- within sixty days. Look-ups count together within ninety days of one another."""
@@ -44,6 +49,15 @@
 -- [parameters.corroboration_factor]
 -- value = 2.0
 -- why = "A personal link looked up and then acted on is no longer curiosity: counted twice, one look-up of a namesake (weight 2) that the officer then disposed of, or rang, reaches the threshold of 3 on its own; an uncorroborated one does not."
+-- [parameters.ask_minutes]
+-- value = 240
+-- why = "The question comes first and the look-up follows within the same shift: corruption case study 1's supplier asked whether a man 'had been recently arrested' and the officer looked and answered. Four hours holds a look-up made when the officer is next free, and no longer, so that a question one day is not tied to a look-up the next."
+-- [parameters.answer_minutes]
+-- value = 120
+-- why = "The answer goes back soon after the record is read (corruption case study 1: 'the officer responded and confirmed what offences the person had been arrested for'); two hours, since a reply days later is no longer one sitting."
+-- [parameters.asked_factor]
+-- value = 3.0
+-- why = "A look-up nothing explains, asked for and answered by a number nothing explains, is the disclosure itself, not curiosity: counted three times, one ordinary look-up so placed reaches the threshold of 3."
 WITH research_days AS (
     -- Research explained only by role: the separate days in the last `research_days` it returned to a person.
     SELECT staff_id, object_id, day,
@@ -117,6 +131,22 @@ followed AS (
                              AND c.occurred_at <= l.occurred_at + INTERVAL (:corroboration_days) DAY
     WHERE l.namesake OR l.neighbour OR l.housemate
 ),
+asked AS (
+    -- A look-up between a question from a number nothing explains and an answer back to that number: the
+    -- first such pair for each look-up, the answer being when it counts again.
+    SELECT l.audit_id, l.person_id, 'communications:' || q.comm_id AS question_ref,
+           'communications:' || a.comm_id AS ref, a.occurred_at AS followed_at,
+           CAST(round((epoch(l.occurred_at) - epoch(q.occurred_at)) / 60.0) AS INTEGER) AS after_question,
+           CAST(round((epoch(a.occurred_at) - epoch(l.occurred_at)) / 60.0) AS INTEGER) AS before_answer,
+           row_number() OVER (PARTITION BY l.audit_id, l.person_id ORDER BY a.occurred_at, q.occurred_at DESC,
+                                                                             a.comm_id, q.comm_id) AS k
+    FROM looked_up l
+    JOIN explained_contacts q ON q.staff_id = l.staff_id AND q.direction = 'inbound' AND q.explanation IS NULL
+                             AND epoch(q.occurred_at) BETWEEN l.t - :ask_minutes * 60 AND l.t
+    JOIN explained_contacts a ON a.staff_id = l.staff_id AND a.direction = 'outbound' AND a.explanation IS NULL
+                             AND a.counterpart = q.counterpart
+                             AND epoch(a.occurred_at) BETWEEN l.t AND l.t + :answer_minutes * 60
+),
 first_followed AS (
     SELECT *, row_number() OVER (PARTITION BY audit_id, person_id ORDER BY followed_at, ref) AS k FROM followed
 ),
@@ -136,10 +166,27 @@ corroborated AS (
     FROM looked_up l
     JOIN first_followed f ON f.audit_id = l.audit_id AND f.person_id = l.person_id AND f.k = 1
 ),
+answered AS (
+    -- The look-up's weight twice more when the answer went back, with the answer as evidence, and the question
+    -- as evidence at no weight of its own.
+    SELECT l.audit_id, l.staff_id, x.followed_at AS occurred_at, l.object_type, l.person_id,
+           epoch(x.followed_at) AS t, x.ref,
+           'asked and answered: a message or call from a number nothing explains ' || x.after_question
+           || ' minutes before the look-up, and one back to that number ' || x.before_answer || ' minutes after it'
+           AS corroboration,
+           l.weight * (:asked_factor - 1) AS weight
+    FROM looked_up l JOIN asked x ON x.audit_id = l.audit_id AND x.person_id = l.person_id AND x.k = 1
+    UNION ALL
+    SELECT l.audit_id, l.staff_id, l.occurred_at, l.object_type, l.person_id, l.t, x.question_ref,
+           CAST(NULL AS VARCHAR), 0.0
+    FROM looked_up l JOIN asked x ON x.audit_id = l.audit_id AND x.person_id = l.person_id AND x.k = 1
+),
 weighted AS (
     SELECT audit_id, staff_id, occurred_at, object_type, person_id, t, ref, corroboration, weight FROM looked_up
     UNION ALL
     SELECT audit_id, staff_id, occurred_at, object_type, person_id, t, ref, corroboration, weight FROM corroborated
+    UNION ALL
+    SELECT audit_id, staff_id, occurred_at, object_type, person_id, t, ref, corroboration, weight FROM answered
 ),
 running AS (
     SELECT *, sum(weight) OVER (PARTITION BY staff_id, person_id ORDER BY t
