@@ -35,12 +35,16 @@ def places(world: World, taken: set[int], out: LookAlikes) -> None:
         return
     neighbours: set[int] = set()  # victims an officer now lives beside: they stay where they are
     for s in pick_staff(world, rng, {"constable", "pcso"}, {"response", "neighbourhood"}, taken, k):
-        v = int(rng.choice(victims))
-        neighbours.add(v)
-        a = _address_near(world, g.addr_lat[ppl.addr[v]], g.addr_lon[ppl.addr[v]], rng, 0.0012,
-                          np.concatenate([ppl.addr, wf.home_addr]))
-        if a is None or a == ppl.addr[v]:
+        # A victim with an empty address beside her: in a small force most addresses are someone's home.
+        for v in rng.choice(victims, min(50, len(victims)), replace=False):
+            v = int(v)
+            a = _address_near(world, g.addr_lat[ppl.addr[v]], g.addr_lon[ppl.addr[v]], rng, 0.0012,
+                              np.concatenate([ppl.addr, wf.home_addr]))
+            if a is not None and a != ppl.addr[v]:
+                break
+        else:
             continue
+        neighbours.add(v)
         wf.home_addr[s] = a
         if attend_rng.random() < 0.5:  # a neighbour met through duty: one attendance at her home, nothing after
             kind = ATTENDED_KINDS[int(attend_rng.integers(len(ATTENDED_KINDS)))]
