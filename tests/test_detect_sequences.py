@@ -50,7 +50,7 @@ def ticket_office(world: World, object_type: str = "other") -> None:
         look_then_dispose(clerk, days, minutes=3, object_type=object_type, records=records)(world)
 
 
-P5_PHONE, P6_PHONE, P7_PHONE = "+447500000005", "+447500000006", "+447500000007"
+P5_PHONE, P6_PHONE, P7_PHONE, P8_PHONE = "+447500000005", "+447500000006", "+447500000007", "+447500000008"
 
 
 def _people(world: World) -> None:
@@ -61,6 +61,8 @@ def _people(world: World) -> None:
              home_uprn="800006", home_lat=51.6118, home_lon=-1.61, phones=[P6_PHONE]),
         dict(person_id="P7", surname="Lane", age_band="25-34", sex="female", vulnerabilities=[], home_uprn="900002",
              phones=[P7_PHONE]),
+        dict(person_id="P8", surname="Ford", age_band="18-24", sex="female", vulnerabilities=["mental_ill_health"],
+             home_uprn="800008", home_lat=51.30, home_lon=-2.10, phones=[P8_PHONE]),
     ]
 
 
@@ -160,6 +162,16 @@ CASES: list[tuple[str, str, Callable[[World], None], list[tuple[str, list[str]]]
     ("unexplained_lookups", "neighbour looked up, no contact follows (look-alike)",
      personal(lambda: look("S2", at(12, -8), "person", "P6"),
               lambda: comm("S2", at(14, -6), P5_PHONE, "Wrong number")), []),
+    ("unexplained_lookups", "a vulnerable stranger's record opened, then texted from the work phone three days "
+     "later (APSP case study 1)",
+     personal(lambda: look("S2", at(12, -8), "person", "P8"),
+              lambda: comm("S2", at(15, -6), P8_PHONE, "Hi it's the officer, saw your report, you ok?")),
+     [("S2", ["P8"])]),
+    ("unexplained_lookups", "the same record opened, no contact follows (look-alike)",
+     personal(lambda: look("S2", at(12, -8), "person", "P8")), []),
+    ("unexplained_lookups", "a plain record opened and then texted: one look-up of no one sensitive (look-alike)",
+     personal(lambda: look("S2", at(12, -8), "person", "P4"),
+              lambda: comm("S2", at(13, -6), "+447500000004", "Hi, about the parking")), []),
     ("unexplained_lookups", "housemate at the officer's own address looked up, then rung the same day",
      personal(lambda: look("S2", at(20, -9), "person", "P7"),
               lambda: comm("S2", at(20, -3), P7_PHONE, None, "call")), [("S2", ["P7"])]),

@@ -15,10 +15,10 @@
 -- duty) and none applied. Each unexplained look-up is weighted by how sensitive the record is: a vulnerable
 -- person, a domestic abuse victim, a watched record (organised-crime nominal, high-profile person), someone
 -- living within half a kilometre of the officer or at the officer's own address, or someone sharing the
--- officer's surname. A look-up of a namesake, neighbour or housemate that the member of staff followed within
--- a week by disposing of that record, or by work-phone contact with that person that nothing explains, is
--- corroborated: its weight counts twice, the second time when the disposal or contact came (which is then in
--- the evidence, and the summary says what corroborated which look-up). Any unexplained look-up that came
+-- officer's surname. A look-up that the member of staff followed within a week by disposing of that record,
+-- or by work-phone contact with that person that nothing explains (a text three days after her record was
+-- opened, APSP case study 1), is corroborated: its weight counts twice, the second time when the disposal or
+-- contact came (which is then in the evidence, and the summary says what corroborated which look-up). Any unexplained look-up that came
 -- between a message or call from a number nothing explains (not someone met through duty, not a colleague, not a
 -- shared work line) and, soon after, a message or call back to that same number is asked and answered: the
 -- question, the look-up and the answer, as when a known drug supplier asked whether someone had been arrested
@@ -48,7 +48,7 @@
 -- why = "A look-up that prepares a favour or a call is followed by it within days: the ticket opened and cancelled in one sitting (corruption case study 6), a text three days after her record was opened (APSP case study 1). A week keeps what followed tied to that look-up and not to the next."
 -- [parameters.corroboration_factor]
 -- value = 2.0
--- why = "A personal link looked up and then acted on is no longer curiosity: counted twice, one look-up of a namesake (weight 2) that the officer then disposed of, or rang, reaches the threshold of 3 on its own; an uncorroborated one does not."
+-- why = "A record looked up and then acted on is no longer curiosity: counted twice, one look-up of a namesake or a domestic abuse victim (weight 2) that the officer then disposed of, or rang with nothing to explain it, reaches the threshold of 3 on its own; an uncorroborated one does not, nor a corroborated look-up of someone with no marker at all (weight 1)."
 -- [parameters.ask_minutes]
 -- value = 240
 -- why = "The question comes first and the look-up follows within the same shift: corruption case study 1's supplier asked whether a man 'had been recently arrested' and the officer looked and answered. Four hours holds a look-up made when the officer is next free, and no longer, so that a question one day is not tied to a look-up the next."
@@ -113,7 +113,7 @@ looked_up AS (
     FROM flagged f
 ),
 followed AS (
-    -- What the member of staff did next with a namesake's, neighbour's or housemate's record or person.
+    -- What the member of staff did next with the record or the person looked up.
     SELECT l.audit_id, l.person_id, 'audit:' || a.audit_id AS ref, a.occurred_at AS followed_at,
            'their disposing of the record' AS what
     FROM looked_up l
@@ -121,7 +121,6 @@ followed AS (
                 AND a.object_type = CASE WHEN l.object_type = 'repeat_research' THEN 'person' ELSE l.object_type END
                 AND a.action IN ('delete', 'dispose')
                 AND a.occurred_at > l.occurred_at AND a.occurred_at <= l.occurred_at + INTERVAL (:corroboration_days) DAY
-    WHERE l.namesake OR l.neighbour OR l.housemate
     UNION ALL
     SELECT l.audit_id, l.person_id, 'communications:' || c.comm_id, c.occurred_at,
            'work-phone contact with that person that nothing explains'
@@ -129,7 +128,6 @@ followed AS (
     JOIN explained_contacts c ON c.staff_id = l.staff_id AND c.person_id = l.person_id AND c.explanation IS NULL
                              AND c.occurred_at > l.occurred_at
                              AND c.occurred_at <= l.occurred_at + INTERVAL (:corroboration_days) DAY
-    WHERE l.namesake OR l.neighbour OR l.housemate
 ),
 asked AS (
     -- A look-up between a question from a number nothing explains and an answer back to that number: the
@@ -156,7 +154,9 @@ corroborated AS (
            epoch(f.followed_at) AS t, f.ref,
            'the look-up of ' || CASE WHEN l.housemate THEN 'someone living at their address'
                                      WHEN l.namesake THEN 'someone sharing their surname'
-                                     ELSE 'someone living within ' || :near_home_km || ' km of their home' END
+                                     WHEN l.neighbour THEN 'someone living within ' || :near_home_km
+                                                           || ' km of their home'
+                                     ELSE 'that person' END
            || ' was followed '
            || CASE WHEN epoch(f.followed_at) - l.t <= 3600 THEN 'within the hour'
                    WHEN epoch(f.followed_at) - l.t <= 86400 THEN 'within a day'
