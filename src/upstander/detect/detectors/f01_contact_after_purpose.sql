@@ -16,8 +16,8 @@
 -- detainee after release. Calls from the person to the officer while the purpose lasts are never counted (a
 -- victim ringing her officer in charge). Shared work lines (a hostel or partner agency's number on the
 -- person's record) are not counted, nor contact on duty while the officer's team holds a case the person is in
--- (a later case of the same victim, owned by a colleague: the team's work, as the `team` explanation says). The score rises with the number of contacts, the share at night, the share
--- off duty, rising frequency, the number of distinct weeks the contact went on and how regular it was (week
+-- (a later case of the same victim, owned by a colleague: the team's work, as the `team` explanation says).
+-- The score rises with the number of contacts, the share at night, the share off duty, rising frequency, the number of distinct weeks the contact went on and how regular it was (week
 -- after week outranks a burst), and the person's vulnerability. Looks back 30 days beyond its window: whether
 -- a number is a shared line is judged on the 28 days before each contact."""
 -- [parameters.min_contacts]

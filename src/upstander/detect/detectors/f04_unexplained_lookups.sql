@@ -18,15 +18,14 @@
 -- officer's surname. A look-up that the member of staff followed within a week by disposing of that record,
 -- or by work-phone contact with that person that nothing explains (a text three days after her record was
 -- opened, APSP case study 1), is corroborated: its weight counts twice, the second time when the disposal or
--- contact came (which is then in the evidence, and the summary says what corroborated which look-up). Any unexplained look-up that came
--- between a message or call from a number nothing explains (not someone met through duty, not a colleague, not a
--- shared work line) and, soon after, a message or call back to that same number is asked and answered: the
--- question, the look-up and the answer, as when a known drug supplier asked whether someone had been arrested
--- and the officer confirmed the offences; its weight counts three times, and both messages are in the evidence.
--- Deletions and disposals are not
--- look-ups themselves (disposals are red flag 5). Look-ups by intelligence or PSD staff, explained by their
--- role, appear as `repeat_research` (half weight) once they return to the same person on a fourth separate day
--- within sixty days. Look-ups count together within ninety days of one another."""
+-- contact came (which is then in the evidence, and the summary says what corroborated which look-up). Any
+-- unexplained look-up that came between a message or call from a number nothing explains (not someone met
+-- through duty, not a colleague, not a shared work line) and, soon after, a message or call back to that same
+-- number is asked and answered: the question, the look-up and the answer, as when a known drug supplier asked
+-- whether someone had been arrested and the officer confirmed the offences; its weight counts three times, and
+-- both messages are in the evidence. Deletions and disposals are not look-ups themselves (disposals are red
+-- flag 5). Look-ups by intelligence or PSD staff, explained by their role, appear as `repeat_research` (half
+-- weight) once they return to the same person on a fourth separate day within sixty days. Look-ups count together within ninety days of one another."""
 -- [parameters.min_weight]
 -- value = 3.0
 -- why = "About three ordinary unexplained look-ups, or one of a watched or vulnerable person's records, before an analyst is asked to look (corruption case study 4: the log was opened 'several times')."

@@ -16,12 +16,20 @@ NEAR = "officer's home is within about 150 m of a domestic abuse victim's home"
 ATTENDED_KINDS = ("domestic_abuse", "concern_for_welfare", "antisocial_behaviour")
 
 
+def _vacant(world: World, *occupied: np.ndarray) -> np.ndarray:
+    """Per address, whether no one in `occupied` (arrays of address indices) lives there."""
+    free = np.ones(len(world.geo.addr_lat), dtype=bool)
+    for homes in occupied:
+        free[homes] = False
+    return free
+
+
 def _address_near(world: World, lat: float, lon: float, rng: np.random.Generator, within_deg: float,
-                  occupied: np.ndarray) -> int | None:
-    """An address near (lat, lon) that none of `occupied` lives at: moving in, one does not share a stranger's home."""
+                  vacant: np.ndarray) -> int | None:
+    """A `vacant` address near (lat, lon): moving in, one does not share a stranger's home."""
     g = world.geo
     near = (np.abs(g.addr_lat - lat) < within_deg) & (np.abs(g.addr_lon - lon) < within_deg * 1.6)
-    hits = np.flatnonzero(near & ~np.isin(np.arange(len(g.addr_lat)), occupied))
+    hits = np.flatnonzero(near & vacant)
     return int(rng.choice(hits)) if len(hits) else None
 
 
@@ -36,10 +44,10 @@ def places(world: World, taken: set[int], out: LookAlikes) -> None:
     neighbours: set[int] = set()  # victims an officer now lives beside: they stay where they are
     for s in pick_staff(world, rng, {"constable", "pcso"}, {"response", "neighbourhood"}, taken, k):
         # A victim with an empty address beside her: in a small force most addresses are someone's home.
+        vacant = _vacant(world, ppl.addr, wf.home_addr)
         for v in rng.choice(victims, min(50, len(victims)), replace=False):
             v = int(v)
-            a = _address_near(world, g.addr_lat[ppl.addr[v]], g.addr_lon[ppl.addr[v]], rng, 0.0012,
-                              np.concatenate([ppl.addr, wf.home_addr]))
+            a = _address_near(world, g.addr_lat[ppl.addr[v]], g.addr_lon[ppl.addr[v]], rng, 0.0012, vacant)
             if a is not None and a != ppl.addr[v]:
                 break
         else:
@@ -54,10 +62,11 @@ def places(world: World, taken: set[int], out: LookAlikes) -> None:
             out.daily.append(AttendedNeighbour(s, v, kind, day, record, attend_rng))
         else:
             out.records.append(LookAlike("lives_near_victim", wf.staff_id[s], [ppl.person_id[v]], NEAR))
+    no_staff = _vacant(world, wf.home_addr)  # victims moving by a station may share a home, never with staff
     for station in range(len(g.station_town)):
         lat, lon = world.geo.station_latlon(station)
         for v in rng.choice(victims, min(2, len(victims)), replace=False):
-            a = _address_near(world, lat, lon, rng, 0.0015, wf.home_addr)
+            a = _address_near(world, lat, lon, rng, 0.0015, no_staff)
             if a is not None and int(v) not in neighbours:
                 ppl.addr[v] = a
                 out.records.append(LookAlike("victim_near_station", "", [ppl.person_id[v]],
